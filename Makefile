@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tls_ssa top-level Makefile.  The kernel build itself is in Kbuild.
+#
+#   make            build tls_ssa.ko (and ssactl) for the target kernel
+#   make deps       install/fetch what the build and tests need (idempotent)
+#   make check      build, KUnit (UML), selftests in the VM; "N passed, N failed"
+#   make demo       boot the VM and show IPPROTO_TLS in action
+#
+# Variables: KVER (target kernel, default: Debian's linux-image-amd64),
+# KDIR (kernel build dir, default /lib/modules/$(KVER)/build),
+# SSA_CACHE (default /var/cache/tls_ssa).
+
+SSA_CACHE ?= /var/cache/tls_ssa
+export SSA_CACHE
+
+# Resolved by setup-deps from Debian's metapackage when not pinned.
+kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
+kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
+
+SELFTESTS := selftests/ssa_socket
+SSACTL := tools/ssactl/ssactl
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
+
+.PHONY: all module deps check demo kunit selftests clean help checkpatch
+
+all: module $(SSACTL) $(SELFTESTS)
+
+help:
+	@sed -n '3,13p' Makefile
+
+deps:
+	@tools/testing/setup-deps $(if $(KVER),--kver $(KVER)) --quiet >/dev/null
+	@ln -sfn $(SSA_CACHE)/mbedtls crypto/mbedtls
+
+module: deps
+	$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m modules
+	@cp -f tls_ssa.ko tls_ssa-$(kver).ko
+
+$(SSACTL): tools/ssactl/ssactl.c include/uapi/linux/tls_ssa.h
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+selftests/%: selftests/%.c selftests/kselftest_harness.h include/uapi/linux/tls_ssa.h
+	$(CC) $(USER_CFLAGS) -Iselftests -o $@ $<
+
+kunit: deps
+	tools/testing/kunit-run
+
+selftests: all
+	tools/testing/selftests-run
+
+check: deps
+	tools/testing/check
+
+demo: all
+	tools/testing/demo
+
+checkpatch:
+	tools/testing/checkpatch
+
+clean:
+	-$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m clean 2>/dev/null
+	rm -f $(SSACTL) $(SELFTESTS) tls_ssa-*.ko

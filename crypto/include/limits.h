@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* libc shim for mbedTLS inside the kernel: see ssa_libc.h */
+#ifndef _SSA_SHIM_LIMITS_H
+#define _SSA_SHIM_LIMITS_H
+#include "ssa_libc.h"
+#endif

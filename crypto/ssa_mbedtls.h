@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one way kernel code in tls_ssa includes mbedTLS: the public headers
+ * it uses, followed by the undoing of what the libc shims had to do to
+ * the kernel's namespace (see include/ssa_libc.h).
+ */
+#ifndef _SSA_MBEDTLS_H
+#define _SSA_MBEDTLS_H
+
+/*
+ * mbedTLS 3.6's ssl.h tests MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT with #if
+ * after config_adjust_ssl.h has #undef'd it in every build without DTLS
+ * (and check_config.h rejects defining it), so -Wundef cannot be
+ * satisfied by configuration: silence it for mbedTLS's headers only.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wundef"
+#include <mbedtls/build_info.h>
+#include <mbedtls/platform.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/threading.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/error.h>
+#include <mbedtls/version.h>
+#include <psa/crypto.h>
+
+#pragma GCC diagnostic pop
+#pragma pop_macro("current")
+
+#endif /* _SSA_MBEDTLS_H */

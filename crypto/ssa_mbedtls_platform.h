@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Prototypes of the kernel glue that mbedTLS's configuration points at
+ * (crypto/platform.c).  Included from the config header, so it must be
+ * self-contained and must not pull in kernel headers that clash with the
+ * libc shims.
+ */
+#ifndef _SSA_MBEDTLS_PLATFORM_H
+#define _SSA_MBEDTLS_PLATFORM_H
+
+#include <linux/types.h>
+
+void *ssa_mbedtls_calloc(size_t n, size_t size);
+void ssa_mbedtls_free(void *ptr);
+long long ssa_mbedtls_time(long long *t);
+int ssa_mbedtls_fprintf(void *stream, const char *fmt, ...);
+void ssa_mbedtls_setbuf(void *stream, char *buf);
+void ssa_mbedtls_exit(int status);
+
+/**
+ * ssa_mbedtls_init() - set up mbedTLS inside the kernel
+ *
+ * Installs the mutex callbacks and initialises PSA crypto.  Call once at
+ * module load, before any other mbedTLS function.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ssa_mbedtls_init(void);
+
+/**
+ * ssa_mbedtls_exit_all() - release what ssa_mbedtls_init() set up
+ */
+void ssa_mbedtls_exit_all(void);
+
+/**
+ * ssa_mbedtls_fail_alloc_after() - make allocations fail (tests only)
+ * @n: number of allocations that still succeed; negative turns it off
+ *
+ * Lets KUnit drive mbedTLS down its out-of-memory paths.
+ */
+void ssa_mbedtls_fail_alloc_after(int n);
+
+#endif /* _SSA_MBEDTLS_PLATFORM_H */

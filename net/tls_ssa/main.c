@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tls_ssa - the Secure Socket API: TLS as a socket protocol.
+ *
+ * Module entry: brings up mbedTLS, makes sure kTLS (tls.ko) is loaded,
+ * and registers IPPROTO_TLS.
+ */
+
+#include <linux/module.h>
+#include <linux/kmod.h>
+
+#include "tls_ssa.h"
+#include "ssa_mbedtls.h"
+#include "ssa_mbedtls_platform.h"
+
+static int __init ssa_init(void)
+{
+	int err;
+
+	/*
+	 * An unprivileged TCP_ULP cannot autoload tls.ko, and the hand-off
+	 * to kTLS happens in our context, so load it here (DESIGN §5 rule 3).
+	 */
+	if (IS_MODULE(CONFIG_TLS)) {
+		err = request_module("tls");
+		if (err)
+			pr_warn("tls_ssa: could not load the kernel TLS module (%d)\n",
+				err);
+	}
+
+	err = ssa_mbedtls_init();
+	if (err)
+		goto err_mbedtls;
+	err = ssa_proto_init();
+	if (err)
+		goto err_proto;
+
+	pr_info("tls_ssa: IPPROTO_TLS (%d) registered, %s\n", IPPROTO_TLS,
+		MBEDTLS_VERSION_STRING_FULL);
+	return 0;
+
+err_proto:
+	ssa_mbedtls_exit_all();
+err_mbedtls:
+	return err;
+}
+
+static void __exit ssa_exit(void)
+{
+	ssa_proto_exit();
+	ssa_mbedtls_exit_all();
+}
+
+module_init(ssa_init);
+module_exit(ssa_exit);
+
+MODULE_DESCRIPTION("Secure Socket API: TLS as an operating-system service");
+MODULE_AUTHOR("The tls_ssa developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(SSA_VERSION);
+MODULE_SOFTDEP("pre: tls");
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_TLS, SOCK_STREAM);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_TLS, SOCK_STREAM);

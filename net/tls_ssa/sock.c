@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-socket state of IPPROTO_TLS sockets.
+ *
+ * The state hangs off sk_user_data, tagged SK_USER_DATA_NOCOPY so a
+ * clone (an accepted child) never inherits the parent's pointer, and is
+ * freed from sk_destruct, which every path that frees a sock runs -
+ * including after kTLS has replaced sk_prot.  Holding sk_user_data also
+ * keeps sockmap off SSA sockets (it refuses sockets that have it).
+ */
+
+#include <linux/slab.h>
+#include <linux/atomic.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
+#include <net/inet_common.h>
+#include <net/ipv6.h>
+
+#include "tls_ssa.h"
+
+static atomic64_t ssa_next_id = ATOMIC64_INIT(0);
+static atomic_long_t ssa_live = ATOMIC_LONG_INIT(0);
+
+/**
+ * ssa_sock_get() - the tls_ssa state of a socket
+ * @sk: socket; the caller owns it (socket lock, or sole reference)
+ *
+ * Return: the state, or NULL if @sk is not an SSA socket or has none
+ * (a clone that was not given its own yet).
+ */
+struct ssa_sock *ssa_sock_get(const struct sock *sk)
+{
+	uintptr_t p;
+
+	if (!ssa_sk_is_ssa(sk))
+		return NULL;
+	p = (uintptr_t)rcu_dereference_protected(__sk_user_data(sk), 1);
+	return (struct ssa_sock *)(p & SK_USER_DATA_PTRMASK);
+}
+
+/*
+ * The destructor the family installs before ours.  Clones inherit ours
+ * but not our state, so it is derived from the family, not saved.
+ */
+static void (*ssa_family_destruct(const struct sock *sk))(struct sock *)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return inet6_sock_destruct;
+#endif
+	return inet_sock_destruct;
+}
+
+/* May run in softirq context (the last reference dropped by a timer). */
+static void ssa_sk_destruct(struct sock *sk)
+{
+	struct ssa_sock *ssk = ssa_sock_get(sk);
+
+	if (ssk) {
+		rcu_assign_sk_user_data(sk, NULL);
+		kfree_sensitive(ssk->hostname);
+		kfree_sensitive(ssk);
+		atomic_long_dec(&ssa_live);
+	}
+	ssa_family_destruct(sk)(sk);
+}
+
+/**
+ * ssa_sock_attach() - give a new IPPROTO_TLS socket its state
+ * @sk: the socket, just initialised by the TCP prot's init
+ *
+ * Called from the protocol's init in process context (socket()).
+ *
+ * Return: 0, -ENOMEM, or -EPROTONOSUPPORT if the family's destructor is
+ * not the one this module chains to.
+ */
+int ssa_sock_attach(struct sock *sk)
+{
+	struct ssa_sock *ssk;
+
+	/* Chaining to the family's destructor relies on it being there. */
+	if (sk->sk_destruct != ssa_family_destruct(sk))
+		return -EPROTONOSUPPORT;
+
+	ssk = kzalloc(sizeof(*ssk), GFP_KERNEL);
+	if (!ssk)
+		return -ENOMEM;
+	ssk->id = atomic64_inc_return(&ssa_next_id);
+	ssk->sk = sk;
+	ssk->version_min = SSA_DEFAULT_VERSION_MIN;
+	ssk->version_max = SSA_DEFAULT_VERSION_MAX;
+	ssk->ciphers = GENMASK(ssa_ciphers_count - 1, 0);
+	ssk->groups = GENMASK(ssa_groups_count - 1, 0);
+	ssk->session_ttl = SSA_SESSION_TTL_MAX;
+	ssk->peer_auth = TLS_PEER_AUTH_NONE;
+
+	__rcu_assign_sk_user_data_with_flags(sk, ssk, SK_USER_DATA_NOCOPY);
+	sk->sk_destruct = ssa_sk_destruct;
+	atomic_long_inc(&ssa_live);
+	return 0;
+}
+
+/**
+ * ssa_sock_set_error() - record why something failed, for TLS_ERROR
+ * @ssk: socket state
+ * @fmt: printf format of the reason
+ */
+void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ssk->error, sizeof(ssk->error), fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * ssa_sock_count() - number of live SSA socket states
+ *
+ * Return: sockets created and not yet destroyed.
+ */
+long ssa_sock_count(void)
+{
+	return atomic_long_read(&ssa_live);
+}

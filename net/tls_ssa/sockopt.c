@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IPPROTO_TLS option table (include/uapi/linux/tls_ssa.h).
+ *
+ * One row per option: direction, phase, and a setter/getter that works on
+ * kernel copies of the value, so the user-copy and locking rules live in
+ * one place (ssa_sockopt_set/ssa_sockopt_get) and the handlers are plain
+ * functions KUnit can call.  Options that need the handshake engine or
+ * credentials report so through TLS_ERROR until those parts land.
+ */
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ctype.h>
+#include <linux/uaccess.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "tls_ssa.h"
+
+/* Suites kTLS can carry (DESIGN §5 rule 5), IANA names and numbers. */
+const struct ssa_name ssa_ciphers[] = {
+	{ "TLS_AES_128_GCM_SHA256",			0x1301 },
+	{ "TLS_AES_256_GCM_SHA384",			0x1302 },
+	{ "TLS_CHACHA20_POLY1305_SHA256",		0x1303 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",	0xc02b },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",	0xc02c },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",	0xc02f },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",	0xc030 },
+	{ "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca9 },
+	{ "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca8 },
+};
+const unsigned int ssa_ciphers_count = ARRAY_SIZE(ssa_ciphers);
+
+const struct ssa_name ssa_groups[] = {
+	{ "x25519",	0x001d },
+	{ "secp256r1",	0x0017 },
+	{ "secp384r1",	0x0018 },
+};
+const unsigned int ssa_groups_count = ARRAY_SIZE(ssa_groups);
+
+static_assert(ARRAY_SIZE(ssa_ciphers) <= 32);
+static_assert(ARRAY_SIZE(ssa_groups) <= 32);
+
+static int ssa_name_index(const struct ssa_name *tbl, unsigned int n,
+			  const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(tbl[i].name) == len && !strncmp(tbl[i].name, name, len))
+			return i;
+	return -1;
+}
+
+/**
+ * ssa_names_parse() - parse a colon-separated list of names into a mask
+ * @tbl: the names
+ * @n: entries in @tbl
+ * @list: NUL-terminated list ("x25519:secp256r1")
+ * @mask: result, bit i set for @tbl[i]
+ * @bad: on -EINVAL, points at the first unknown name in @list
+ *
+ * Return: 0, or -EINVAL for an empty list, an empty element or an
+ * unknown name.
+ */
+int ssa_names_parse(const struct ssa_name *tbl, unsigned int n,
+		    const char *list, u32 *mask, const char **bad)
+{
+	const char *p = list;
+	u32 m = 0;
+
+	*bad = list;
+	do {
+		size_t len = strcspn(p, ":");
+		int i = ssa_name_index(tbl, n, p, len);
+
+		if (i < 0) {
+			*bad = p;
+			return -EINVAL;
+		}
+		m |= BIT(i);
+		p += len;
+	} while (*p++ == ':');
+	*mask = m;
+	return 0;
+}
+
+/**
+ * ssa_names_format() - format a mask as a colon-separated list
+ * @tbl: the names
+ * @n: entries in @tbl
+ * @mask: bit i for @tbl[i]
+ * @buf: output
+ * @size: bytes in @buf
+ *
+ * Return: length of the list without the NUL, or -ERANGE if it does not fit.
+ */
+int ssa_names_format(const struct ssa_name *tbl, unsigned int n, u32 mask,
+		     char *buf, size_t size)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	if (!size)
+		return -ERANGE;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		int w;
+
+		if (!(mask & BIT(i)))
+			continue;
+		w = snprintf(buf + off, size - off, "%s%s", off ? ":" : "",
+			     tbl[i].name);
+		if (w >= size - off)
+			return -ERANGE;
+		off += w;
+	}
+	return off;
+}
+
+/* Values arrive as bytes; strings may or may not carry their NUL. */
+static int ssa_val_string(const void *val, unsigned int len, char *out,
+			  size_t size)
+{
+	const char *s = val;
+	size_t n = strnlen(s, len);
+
+	if (n >= size)
+		return -EINVAL;
+	/* Anything after an embedded NUL would be silently ignored. */
+	if (n < len && n + 1 != len)
+		return -EINVAL;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
+static int ssa_val_int(const void *val, unsigned int len, int *out)
+{
+	if (len < sizeof(int))
+		return -EINVAL;
+	memcpy(out, val, sizeof(int));
+	return 0;
+}
+
+static int ssa_put_string(const char *s, void *buf, unsigned int *len)
+{
+	size_t n = strlen(s) + 1;
+
+	if (*len < n) {
+		*len = n;
+		return -ERANGE;
+	}
+	memcpy(buf, s, n);
+	*len = n;
+	return 0;
+}
+
+static int ssa_put_int(int v, void *buf, unsigned int *len)
+{
+	if (*len < sizeof(int))
+		return -EINVAL;
+	memcpy(buf, &v, sizeof(int));
+	*len = sizeof(int);
+	return 0;
+}
+
+/* RFC 1035/1123 host name, or an IP literal: letters, digits, - . : [ ] */
+static bool ssa_hostname_valid(const char *h, size_t n)
+{
+	size_t i, label = 0;
+
+	if (!n || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = h[i];
+
+		if (c == '.') {
+			if (!label)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum(c) && c != '-' && c != ':' && c != '_')
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return true;
+}
+
+static int ssa_set_hostname(struct ssa_sock *ssk, const void *val,
+			    unsigned int len)
+{
+	char name[TLS_SSA_STRING_MAX + 1];
+	int n = ssa_val_string(val, len, name, sizeof(name));
+	char *copy;
+
+	if (n < 0 || !ssa_hostname_valid(name, n)) {
+		ssa_sock_set_error(ssk, "TLS_REMOTE_HOSTNAME: not a valid host name");
+		return -EINVAL;
+	}
+	copy = kstrdup(name, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	kfree(ssk->hostname);
+	ssk->hostname = copy;
+	return 0;
+}
+
+static int ssa_get_hostname(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_put_string(ssk->hostname ?: "", buf, len);
+}
+
+static int ssa_set_alpn(struct ssa_sock *ssk, const void *val, unsigned int len)
+{
+	char list[SSA_ALPN_LEN + 1];
+	int n = ssa_val_string(val, len, list, sizeof(list));
+	const char *p = list;
+
+	if (n <= 0)
+		goto bad;
+	/* RFC 7301: each protocol name is 1..255 bytes; commas separate. */
+	do {
+		size_t l = strcspn(p, ",");
+
+		if (!l)
+			goto bad;
+		p += l;
+	} while (*p++ == ',');
+	strscpy(ssk->alpn, list, sizeof(ssk->alpn));
+	return 0;
+bad:
+	ssa_sock_set_error(ssk, "TLS_ALPN: expected a comma-separated list of protocol names");
+	return -EINVAL;
+}
+
+static int ssa_set_version(struct ssa_sock *ssk, const void *val,
+			   unsigned int len, bool is_min)
+{
+	const char *what = is_min ? "TLS_VERSION_MIN" : "TLS_VERSION_MAX";
+	u16 lo = is_min ? SSA_DEFAULT_VERSION_MIN : ssk->version_min;
+	u16 hi = is_min ? ssk->version_max : SSA_DEFAULT_VERSION_MAX;
+	int v;
+
+	if (ssa_val_int(val, len, &v) ||
+	    (v != TLS_VERSION_1_2 && v != TLS_VERSION_1_3)) {
+		ssa_sock_set_error(ssk, "%s: expected TLS_VERSION_1_2 (0x0303) or TLS_VERSION_1_3 (0x0304)",
+				   what);
+		return -EINVAL;
+	}
+	if (v < lo || v > hi) {
+		ssa_sock_set_error(ssk, "%s: 0x%04x is outside the allowed range 0x%04x-0x%04x",
+				   what, v, lo, hi);
+		return -EPERM;
+	}
+	if (is_min)
+		ssk->version_min = v;
+	else
+		ssk->version_max = v;
+	return 0;
+}
+
+static int ssa_set_version_min(struct ssa_sock *ssk, const void *val,
+			       unsigned int len)
+{
+	return ssa_set_version(ssk, val, len, true);
+}
+
+static int ssa_set_version_max(struct ssa_sock *ssk, const void *val,
+			       unsigned int len)
+{
+	return ssa_set_version(ssk, val, len, false);
+}
+
+static int ssa_get_version_min(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_put_int(ssk->version_min, buf, len);
+}
+
+static int ssa_get_version_max(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_put_int(ssk->version_max, buf, len);
+}
+
+static int ssa_set_session_ttl(struct ssa_sock *ssk, const void *val,
+			       unsigned int len)
+{
+	int v;
+
+	if (ssa_val_int(val, len, &v) || v < 0) {
+		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: expected seconds >= 0");
+		return -EINVAL;
+	}
+	if (v > SSA_SESSION_TTL_MAX) {
+		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: %d exceeds the limit of %d seconds",
+				   v, SSA_SESSION_TTL_MAX);
+		return -EPERM;
+	}
+	ssk->session_ttl = v;
+	return 0;
+}
+
+static int ssa_get_session_ttl(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_put_int(ssk->session_ttl, buf, len);
+}
+
+static int ssa_set_peer_auth(struct ssa_sock *ssk, const void *val,
+			     unsigned int len)
+{
+	int v;
+
+	if (ssa_val_int(val, len, &v) || v < TLS_PEER_AUTH_NONE ||
+	    v > TLS_PEER_AUTH_REQUIRE) {
+		ssa_sock_set_error(ssk, "TLS_REQUEST_PEER_AUTH: expected 0, 1 or 2");
+		return -EINVAL;
+	}
+	ssk->peer_auth = v;
+	return 0;
+}
+
+/* Shared by TLS_CIPHERS and TLS_GROUPS: a subset of what is allowed. */
+static int ssa_set_names(struct ssa_sock *ssk, const char *what,
+			 const struct ssa_name *tbl, unsigned int n,
+			 u32 allowed, u32 *field, const void *val,
+			 unsigned int len)
+{
+	char list[TLS_SSA_STRING_MAX + 1];
+	const char *bad;
+	u32 mask;
+
+	if (ssa_val_string(val, len, list, sizeof(list)) < 0) {
+		ssa_sock_set_error(ssk, "%s: value is not a string of at most %d bytes",
+				   what, TLS_SSA_STRING_MAX);
+		return -EINVAL;
+	}
+	if (ssa_names_parse(tbl, n, list, &mask, &bad)) {
+		ssa_sock_set_error(ssk, "%s: unknown or empty name at \"%.*s\"",
+				   what, (int)strcspn(bad, ":"), bad);
+		return -EINVAL;
+	}
+	if (mask & ~allowed) {
+		ssa_sock_set_error(ssk, "%s: the list names an entry the policy does not allow",
+				   what);
+		return -EPERM;
+	}
+	*field = mask;
+	return 0;
+}
+
+static int ssa_set_ciphers(struct ssa_sock *ssk, const void *val,
+			   unsigned int len)
+{
+	return ssa_set_names(ssk, "TLS_CIPHERS", ssa_ciphers, ssa_ciphers_count,
+			     GENMASK(ssa_ciphers_count - 1, 0), &ssk->ciphers,
+			     val, len);
+}
+
+static int ssa_get_ciphers(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	char list[512];
+
+	if (ssa_names_format(ssa_ciphers, ssa_ciphers_count, ssk->ciphers,
+			     list, sizeof(list)) < 0)
+		return -ERANGE;
+	return ssa_put_string(list, buf, len);
+}
+
+static int ssa_set_groups(struct ssa_sock *ssk, const void *val,
+			  unsigned int len)
+{
+	return ssa_set_names(ssk, "TLS_GROUPS", ssa_groups, ssa_groups_count,
+			     GENMASK(ssa_groups_count - 1, 0), &ssk->groups,
+			     val, len);
+}
+
+static int ssa_get_groups(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	char list[128];
+
+	if (ssa_names_format(ssa_groups, ssa_groups_count, ssk->groups,
+			     list, sizeof(list)) < 0)
+		return -ERANGE;
+	return ssa_put_string(list, buf, len);
+}
+
+static int ssa_disable_cipher(struct ssa_sock *ssk, const void *val,
+			      unsigned int len)
+{
+	char name[TLS_SSA_STRING_MAX + 1];
+	int n = ssa_val_string(val, len, name, sizeof(name));
+	int i = n > 0 ? ssa_name_index(ssa_ciphers, ssa_ciphers_count, name, n) : -1;
+
+	if (i < 0) {
+		ssa_sock_set_error(ssk, "TLS_DISABLE_CIPHER: unknown cipher suite name");
+		return -EINVAL;
+	}
+	if (ssk->ciphers == BIT(i)) {
+		ssa_sock_set_error(ssk, "TLS_DISABLE_CIPHER: would leave no cipher suite");
+		return -EINVAL;
+	}
+	ssk->ciphers &= ~BIT(i);
+	return 0;
+}
+
+static int ssa_get_id(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	if (*len < sizeof(u64))
+		return -EINVAL;
+	memcpy(buf, &ssk->id, sizeof(u64));
+	*len = sizeof(u64);
+	return 0;
+}
+
+static int ssa_get_error(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_put_string(ssk->error, buf, len);
+}
+
+/* Values that only a completed handshake has. */
+static int ssa_get_not_connected(struct ssa_sock *ssk, void *buf,
+				 unsigned int *len)
+{
+	return -ENOTCONN;
+}
+
+/* Credentials need the handshake engine's certificate store. */
+static int ssa_set_credential(struct ssa_sock *ssk, const void *val,
+			      unsigned int len)
+{
+	ssa_sock_set_error(ssk, "certificates and keys are not supported by this build yet");
+	return -EOPNOTSUPP;
+}
+
+#define SSA_OPT(n, f, s, g) { .name = n, .label = #n, .flags = f, .set = s, .get = g }
+#define SET		SSA_OPT_SET
+#define GET		SSA_OPT_GET
+#define PRE		SSA_OPT_BEFORE_CONNECT
+
+static const struct ssa_opt ssa_opts[] = {
+	SSA_OPT(TLS_REMOTE_HOSTNAME, SET | GET | PRE, ssa_set_hostname, ssa_get_hostname),
+	SSA_OPT(TLS_HOSTNAME, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_TRUSTED_PEER_CERTIFICATES, SET | PRE, ssa_set_credential, NULL),
+	SSA_OPT(TLS_CERTIFICATE_CHAIN, SET | PRE, ssa_set_credential, NULL),
+	SSA_OPT(TLS_PRIVATE_KEY, SET | PRE, ssa_set_credential, NULL),
+	SSA_OPT(TLS_ALPN, SET | GET | PRE, ssa_set_alpn, ssa_get_not_connected),
+	SSA_OPT(TLS_SESSION_TTL, SET | GET | PRE, ssa_set_session_ttl, ssa_get_session_ttl),
+	SSA_OPT(TLS_DISABLE_CIPHER, SET | PRE, ssa_disable_cipher, NULL),
+	SSA_OPT(TLS_PEER_IDENTITY, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_REQUEST_PEER_AUTH, SET | PRE, ssa_set_peer_auth, NULL),
+	SSA_OPT(TLS_PEER_CERTIFICATE_CHAIN, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_ID, GET, NULL, ssa_get_id),
+	SSA_OPT(TLS_VERSION_MIN, SET | GET | PRE, ssa_set_version_min, ssa_get_version_min),
+	SSA_OPT(TLS_VERSION_MAX, SET | GET | PRE, ssa_set_version_max, ssa_get_version_max),
+	SSA_OPT(TLS_NEGOTIATED_VERSION, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_ERROR, GET, NULL, ssa_get_error),
+	SSA_OPT(TLS_NEGOTIATED_CIPHER, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_CIPHERS, SET | GET | PRE, ssa_set_ciphers, ssa_get_ciphers),
+	SSA_OPT(TLS_GROUPS, SET | GET | PRE, ssa_set_groups, ssa_get_groups),
+	SSA_OPT(TLS_SESSION_RESUMED, GET, NULL, ssa_get_not_connected),
+};
+
+#undef SET
+#undef GET
+#undef PRE
+
+/**
+ * ssa_opt_find() - look an option up in the table
+ * @name: option number
+ *
+ * Return: the row, or NULL for an unknown option.
+ */
+const struct ssa_opt *ssa_opt_find(int name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ssa_opts); i++)
+		if (ssa_opts[i].name == name)
+			return &ssa_opts[i];
+	return NULL;
+}
+
+/* Largest value any option takes or returns, in bytes. */
+#define SSA_OPT_VAL_MAX		1024
+
+/**
+ * ssa_sockopt_set() - setsockopt(fd, IPPROTO_TLS, ...)
+ * @sk: an SSA socket
+ * @optname: option number
+ * @optval: value (user or kernel memory)
+ * @optlen: bytes in @optval
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
+		    unsigned int optlen)
+{
+	const struct ssa_opt *opt = ssa_opt_find(optname);
+	struct ssa_sock *ssk;
+	void *val;
+	int err;
+
+	if (!opt)
+		return -ENOPROTOOPT;
+	if (!(opt->flags & SSA_OPT_SET))
+		return -EOPNOTSUPP;
+	if (optlen > SSA_OPT_VAL_MAX)
+		return -EINVAL;
+
+	val = memdup_sockptr(optval, optlen);
+	if (IS_ERR(val))
+		return PTR_ERR(val);
+
+	lock_sock(sk);
+	ssk = ssa_sock_get(sk);
+	if (!ssk) {
+		err = -EBADFD;
+		goto out;
+	}
+	if ((opt->flags & SSA_OPT_BEFORE_CONNECT) && sk->sk_state != TCP_CLOSE) {
+		ssa_sock_set_error(ssk, "%s: must be set before connect() or listen()",
+				   opt->label);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	err = opt->set(ssk, val, optlen);
+out:
+	release_sock(sk);
+	kfree_sensitive(val);
+	return err;
+}
+
+/**
+ * ssa_sockopt_get() - getsockopt(fd, IPPROTO_TLS, ...)
+ * @sk: an SSA socket
+ * @optname: option number
+ * @optval: user buffer
+ * @optlen: in: size of @optval; out: bytes of the value
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int ssa_sockopt_get(struct sock *sk, int optname, char __user *optval,
+		    int __user *optlen)
+{
+	const struct ssa_opt *opt = ssa_opt_find(optname);
+	struct ssa_sock *ssk;
+	unsigned int len;
+	void *buf;
+	int ulen, err;
+
+	if (!opt)
+		return -ENOPROTOOPT;
+	if (!(opt->flags & SSA_OPT_GET))
+		return -EOPNOTSUPP;
+	if (get_user(ulen, optlen))
+		return -EFAULT;
+	if (ulen < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, ulen, SSA_OPT_VAL_MAX);
+
+	buf = kzalloc(SSA_OPT_VAL_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	lock_sock(sk);
+	ssk = ssa_sock_get(sk);
+	err = ssk ? opt->get(ssk, buf, &len) : -EBADFD;
+	release_sock(sk);
+
+	if (!err || err == -ERANGE) {
+		/* On ERANGE, len is the size the value needs. */
+		if (put_user(len, optlen))
+			err = -EFAULT;
+		else if (!err && copy_to_user(optval, buf, len))
+			err = -EFAULT;
+	}
+	kfree_sensitive(buf);
+	return err;
+}
