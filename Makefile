@@ -18,9 +18,11 @@ export SSA_CACHE
 kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
-SELFTESTS := selftests/ssa_socket
+SELFTESTS := selftests/ssa_socket selftests/ssa_unload
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
+# The 6.1 kselftest harness macros leave parameters unused.
+SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
 .PHONY: all module deps check demo kunit selftests clean help checkpatch
 
@@ -36,12 +38,13 @@ deps:
 module: deps
 	$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m modules
 	@cp -f tls_ssa.ko tls_ssa-$(kver).ko
+	$(MAKE) -C $(kdir) M=$(CURDIR)/tools/testing/vmtest modules
 
 $(SSACTL): tools/ssactl/ssactl.c include/uapi/linux/tls_ssa.h
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-selftests/%: selftests/%.c selftests/kselftest_harness.h include/uapi/linux/tls_ssa.h
-	$(CC) $(USER_CFLAGS) -Iselftests -o $@ $<
+selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h | deps
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
 
 kunit: deps
 	tools/testing/kunit-run
@@ -60,4 +63,5 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m clean 2>/dev/null
+	-$(MAKE) -C $(kdir) M=$(CURDIR)/tools/testing/vmtest clean 2>/dev/null
 	rm -f $(SSACTL) $(SELFTESTS) tls_ssa-*.ko

@@ -20,6 +20,13 @@
 
 /* Allocations left before injected failure; negative: never fail. */
 static atomic_t ssa_fail_alloc_after = ATOMIC_INIT(-1);
+/* Blocks mbedTLS holds right now, for leak checks in tests. */
+static atomic_long_t ssa_live_allocs = ATOMIC_LONG_INIT(0);
+
+long ssa_mbedtls_live_allocs(void)
+{
+	return atomic_long_read(&ssa_live_allocs);
+}
 
 void ssa_mbedtls_fail_alloc_after(int n)
 {
@@ -43,6 +50,7 @@ static bool ssa_should_fail_alloc(void)
 void *ssa_mbedtls_calloc(size_t n, size_t size)
 {
 	size_t bytes;
+	void *p;
 
 	if (check_mul_overflow(n, size, &bytes))
 		return NULL;
@@ -51,11 +59,17 @@ void *ssa_mbedtls_calloc(size_t n, size_t size)
 	/* calloc(0, x) may return NULL or a unique pointer; mbedTLS copes. */
 	if (!bytes)
 		bytes = 1;
-	return kvzalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
+	p = kvzalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
+	if (p)
+		atomic_long_inc(&ssa_live_allocs);
+	return p;
 }
 
 void ssa_mbedtls_free(void *ptr)
 {
+	if (!ptr)
+		return;
+	atomic_long_dec(&ssa_live_allocs);
 	kvfree(ptr);
 }
 

@@ -40,4 +40,11 @@ void ssa_mbedtls_exit_all(void);
  */
 void ssa_mbedtls_fail_alloc_after(int n);
 
+/**
+ * ssa_mbedtls_live_allocs() - blocks mbedTLS has allocated and not freed
+ *
+ * Return: the count; tests compare it before and after to find leaks.
+ */
+long ssa_mbedtls_live_allocs(void);
+
 #endif /* _SSA_MBEDTLS_PLATFORM_H */

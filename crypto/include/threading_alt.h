@@ -8,9 +8,17 @@
 
 #include <linux/mutex.h>
 
-typedef struct mbedtls_threading_mutex_t {
+/**
+ * struct ssa_mbedtls_mutex - an mbedTLS mutex
+ * @lock: the kernel mutex
+ * @valid: initialised and not yet freed
+ */
+struct ssa_mbedtls_mutex {
 	struct mutex lock;
 	bool valid;
-} mbedtls_threading_mutex_t;
+};
+
+/* The type name mbedTLS expects, without a new typedef. */
+#define mbedtls_threading_mutex_t struct ssa_mbedtls_mutex
 
 #endif /* _SSA_THREADING_ALT_H */

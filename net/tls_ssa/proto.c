@@ -68,11 +68,11 @@ static struct ssa_family *ssa_family_of(const struct sock *sk)
  */
 bool ssa_sk_is_ssa(const struct sock *sk)
 {
-	return sk->sk_prot_creator == &ssa_inet.prot
 #if IS_ENABLED(CONFIG_IPV6)
-		|| sk->sk_prot_creator == &ssa_inet6.prot
+	if (sk->sk_prot_creator == &ssa_inet6.prot)
+		return true;
 #endif
-		;
+	return sk->sk_prot_creator == &ssa_inet.prot;
 }
 
 /* proto->init: runs in socket() after inet_create() set sk_protocol. */
@@ -114,8 +114,7 @@ static int ssa_listen(struct socket *sock, int backlog)
 	return ssa_refuse_plaintext(sock, "listen");
 }
 
-/*
- * Levels TLS must control: IPPROTO_TLS is ours; SOL_TLS would hand the
+/* Levels TLS must control: IPPROTO_TLS is ours; SOL_TLS would hand the
  * traffic keys to the application and TCP_ULP would let it install a
  * record layer behind our back.
  */
@@ -172,8 +171,7 @@ static void ssa_family_setup(struct ssa_family *fam, const char *name,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-/*
- * inet6_stream_ops is not exported (6.1), so take the genuine table from
+/* inet6_stream_ops is not exported (6.1), so take the genuine table from
  * a throwaway kernel TCPv6 socket: what every AF_INET6 SOCK_STREAM socket
  * uses, without a symbol lookup.
  */

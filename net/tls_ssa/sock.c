@@ -38,8 +38,7 @@ struct ssa_sock *ssa_sock_get(const struct sock *sk)
 	return (struct ssa_sock *)(p & SK_USER_DATA_PTRMASK);
 }
 
-/*
- * The destructor the family installs before ours.  Clones inherit ours
+/* The destructor the family installs before ours.  Clones inherit ours
  * but not our state, so it is derived from the family, not saved.
  */
 static void (*ssa_family_destruct(const struct sock *sk))(struct sock *)

@@ -52,57 +52,85 @@
  * before connect(); listener options before listen().
  */
 
-/* set/get, string: client - the server name sent as SNI and matched
- * against the certificate (RFC 6125). */
+/*
+ * set/get, string: client - the server name sent as SNI and matched
+ * against the certificate (RFC 6125).
+ */
 #define TLS_REMOTE_HOSTNAME		85
 /* get, string: server - the SNI the client asked for ("" if none). */
 #define TLS_HOSTNAME			86
-/* set, path or inline PEM: trust anchors for this socket; they replace
- * the system store (pinning), if the policy allows it. */
+/*
+ * set, path or inline PEM: trust anchors for this socket; they replace
+ * the system store (pinning), if the policy allows it.
+ */
 #define TLS_TRUSTED_PEER_CERTIFICATES	87
-/* set, path or inline PEM: own certificate chain, leaf first; may be
- * given several times (one chain per SNI name). */
+/*
+ * set, path or inline PEM: own certificate chain, leaf first; may be
+ * given several times (one chain per SNI name).
+ */
 #define TLS_CERTIFICATE_CHAIN		88
-/* set, path or inline PEM: private key for the last chain set; kept in
- * kernel memory only, never readable back. */
+/*
+ * set, path or inline PEM: private key for the last chain set; kept in
+ * kernel memory only, never readable back.
+ */
 #define TLS_PRIVATE_KEY			89
-/* set: comma-separated ALPN list ("h2,http/1.1");
- * get: the protocol selected by the handshake ("" if none). */
+/*
+ * set: comma-separated ALPN list ("h2,http/1.1");
+ * get: the protocol selected by the handshake ("" if none).
+ */
 #define TLS_ALPN			90
-/* set/get, int seconds: session resumption lifetime; 0 disables
- * resumption for this socket; capped by the policy. */
+/*
+ * set/get, int seconds: session resumption lifetime; 0 disables
+ * resumption for this socket; capped by the policy.
+ */
 #define TLS_SESSION_TTL			91
-/* set, string: one IANA cipher suite name to remove
- * (e.g. "TLS_CHACHA20_POLY1305_SHA256"). */
+/*
+ * set, string: one IANA cipher suite name to remove
+ * (e.g. "TLS_CHACHA20_POLY1305_SHA256").
+ */
 #define TLS_DISABLE_CIPHER		92
 /* get, string: the peer certificate's subject (RFC 4514 style). */
 #define TLS_PEER_IDENTITY		93
-/* set, int: listening socket - 0 no client certificate, 1 request one,
- * 2 require one. */
+/*
+ * set, int: listening socket - 0 no client certificate, 1 request one,
+ * 2 require one.
+ */
 #define TLS_REQUEST_PEER_AUTH		94
 /* get, string: the peer's certificate chain as received, in PEM. */
 #define TLS_PEER_CERTIFICATE_CHAIN	95
-/* get, u64: opaque connection id, as shown by "ssactl conns"; never a
- * kernel address. */
+/*
+ * get, u64: opaque connection id, as shown by "ssactl conns"; never a
+ * kernel address.
+ */
 #define TLS_ID				96
-/* set/get, int: lowest TLS version, TLS_VERSION_1_2 or TLS_VERSION_1_3;
- * may only be raised above the policy. */
+/*
+ * set/get, int: lowest TLS version, TLS_VERSION_1_2 or TLS_VERSION_1_3;
+ * may only be raised above the policy.
+ */
 #define TLS_VERSION_MIN			97
-/* set/get, int: highest TLS version; may only be lowered, never below
- * the effective minimum. */
+/*
+ * set/get, int: highest TLS version; may only be lowered, never below
+ * the effective minimum.
+ */
 #define TLS_VERSION_MAX			98
 /* get, int: the negotiated version (TLS_VERSION_1_2 or _1_3). */
 #define TLS_NEGOTIATED_VERSION		99
-/* get, string: why the last handshake or option failed, in words
- * ("" if nothing failed). */
+/*
+ * get, string: why the last handshake or option failed, in words
+ * ("" if nothing failed).
+ */
 #define TLS_ERROR			100
 /* get, int: the negotiated cipher suite's IANA number (e.g. 0x1301). */
 #define TLS_NEGOTIATED_CIPHER		101
-/* set/get, string: colon-separated IANA suite names; must be a subset
- * of what the policy allows. */
+/*
+ * set/get, string: colon-separated IANA suite names; must be a subset
+ * of what the policy allows.
+ */
 #define TLS_CIPHERS			102
-/* set/get, string: colon-separated group names ("x25519:secp256r1");
- * must be a subset of what the policy allows. */
+/*
+ * set/get, string: colon-separated group names ("x25519:secp256r1");
+ * must be a subset of what the policy allows.
+ */
 #define TLS_GROUPS			103
 /* get, int: 1 if the session was resumed, 0 otherwise. */
 #define TLS_SESSION_RESUMED		104

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the mbedTLS port.  Known-answer tests for the primitives the
+ * handshake uses (SHA-256, AES-GCM, X25519), a sign/verify round trip
+ * for ECDSA P-256, X.509 parsing of an embedded certificate, the kernel
+ * RNG behind PSA, the time glue, and allocation failure at every
+ * allocation of a parse (errors, never a crash or a leak).
+ */
+
+#include <kunit/test.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+
+#include "ssa_mbedtls.h"
+#include "ssa_mbedtls_platform.h"
+
+/* Self-signed ECDSA P-256 test certificate, O=tls_ssa, CN=tls-ssa-kunit. */
+static const char ssa_test_cert[] =
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIBrDCCAVGgAwIBAgIUR3Q1dNFWqVIyOJhsITtVBk0e7AUwCgYIKoZIzj0EAwIw\n"
+	"KjEQMA4GA1UECgwHdGxzX3NzYTEWMBQGA1UEAwwNdGxzLXNzYS1rdW5pdDAgFw0y\n"
+	"NjExMjYxODM4NDFaGA8yMTI2MTEwMjE4Mzg0MVowKjEQMA4GA1UECgwHdGxzX3Nz\n"
+	"YTEWMBQGA1UEAwwNdGxzLXNzYS1rdW5pdDBZMBMGByqGSM49AgEGCCqGSM49AwEH\n"
+	"A0IABO3hX71I3TlJ5xgG9j/vL7FzvFb7n7nB0kSMtAD+w1dQF2QCb9xINo3gN8fs\n"
+	"ixoomOHGgkERlFG4SeCGsicB7gSjUzBRMB0GA1UdDgQWBBREOjAAC71xwqwPgE5d\n"
+	"KkzGW2bwkTAfBgNVHSMEGDAWgBREOjAAC71xwqwPgE5dKkzGW2bwkTAPBgNVHRMB\n"
+	"Af8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQDgHgAzCph9K/J/8Q6jckUkV1zm\n"
+	"/Y3Iz9iCwFzaX96RpgIhALHuAztVGVAvuhwJeDFUE8UXUBbLpvAEnEvesLvYwIkz\n"
+	"-----END CERTIFICATE-----\n";
+
+static void ssa_sha256_abc(struct kunit *test)
+{
+	/* FIPS 180-2, appendix B.1 */
+	static const u8 want[32] = {
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+		0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+		0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+		0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+	};
+	u8 out[32];
+	size_t len = 0;
+
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS,
+			psa_hash_compute(PSA_ALG_SHA_256, (const u8 *)"abc", 3,
+					 out, sizeof(out), &len));
+	KUNIT_EXPECT_EQ(test, len, sizeof(want));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(out, want, sizeof(want)));
+}
+
+static psa_key_id_t ssa_import(struct kunit *test, psa_key_type_t type,
+			       size_t bits, psa_key_usage_t usage,
+			       psa_algorithm_t alg, const u8 *key, size_t len)
+{
+	psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+	psa_key_id_t id = 0;
+
+	psa_set_key_type(&attr, type);
+	psa_set_key_bits(&attr, bits);
+	psa_set_key_usage_flags(&attr, usage);
+	psa_set_key_algorithm(&attr, alg);
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS, psa_import_key(&attr, key, len, &id));
+	return id;
+}
+
+static void ssa_aes_gcm_kat(struct kunit *test)
+{
+	/* McGrew & Viega, GCM spec test case 2: zero key, IV, plaintext. */
+	static const u8 key[16], iv[12], pt[16];
+	static const u8 want[32] = {
+		0x03, 0x88, 0xda, 0xce, 0x60, 0xb6, 0xa3, 0x92,
+		0xf3, 0x28, 0xc2, 0xb9, 0x71, 0xb2, 0xfe, 0x78,
+		0xab, 0x6e, 0x47, 0xd4, 0x2c, 0xec, 0x13, 0xbd,
+		0xf5, 0x3a, 0x67, 0xb2, 0x12, 0x57, 0xbd, 0xdf,
+	};
+	u8 ct[32], back[16];
+	size_t len = 0;
+	psa_key_id_t id;
+
+	id = ssa_import(test, PSA_KEY_TYPE_AES, 128,
+			PSA_KEY_USAGE_ENCRYPT | PSA_KEY_USAGE_DECRYPT,
+			PSA_ALG_GCM, key, sizeof(key));
+	KUNIT_EXPECT_EQ(test, PSA_SUCCESS,
+			psa_aead_encrypt(id, PSA_ALG_GCM, iv, sizeof(iv), NULL, 0,
+					 pt, sizeof(pt), ct, sizeof(ct), &len));
+	KUNIT_EXPECT_EQ(test, len, sizeof(want));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(ct, want, sizeof(want)));
+
+	KUNIT_EXPECT_EQ(test, PSA_SUCCESS,
+			psa_aead_decrypt(id, PSA_ALG_GCM, iv, sizeof(iv), NULL, 0,
+					 ct, sizeof(ct), back, sizeof(back), &len));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(back, pt, sizeof(pt)));
+
+	ct[31] ^= 1;	/* a forged tag must be refused */
+	KUNIT_EXPECT_EQ(test, PSA_ERROR_INVALID_SIGNATURE,
+			psa_aead_decrypt(id, PSA_ALG_GCM, iv, sizeof(iv), NULL, 0,
+					 ct, sizeof(ct), back, sizeof(back), &len));
+	psa_destroy_key(id);
+}
+
+static void ssa_ecdsa_p256_sign_verify(struct kunit *test)
+{
+	psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+	const psa_algorithm_t alg = PSA_ALG_ECDSA(PSA_ALG_SHA_256);
+	u8 hash[32], sig[PSA_SIGNATURE_MAX_SIZE];
+	size_t hlen, slen = 0;
+	psa_key_id_t id = 0;
+
+	psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+	psa_set_key_bits(&attr, 256);
+	psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_SIGN_HASH | PSA_KEY_USAGE_VERIFY_HASH);
+	psa_set_key_algorithm(&attr, alg);
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS, psa_generate_key(&attr, &id));
+
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS,
+			psa_hash_compute(PSA_ALG_SHA_256, (const u8 *)"tls_ssa", 7,
+					 hash, sizeof(hash), &hlen));
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS,
+			psa_sign_hash(id, alg, hash, hlen, sig, sizeof(sig), &slen));
+	KUNIT_EXPECT_EQ(test, slen, (size_t)64);
+	KUNIT_EXPECT_EQ(test, PSA_SUCCESS, psa_verify_hash(id, alg, hash, hlen, sig, slen));
+
+	hash[0] ^= 0x80;
+	KUNIT_EXPECT_EQ(test, PSA_ERROR_INVALID_SIGNATURE,
+			psa_verify_hash(id, alg, hash, hlen, sig, slen));
+	psa_destroy_key(id);
+}
+
+static void ssa_x25519_rfc7748(struct kunit *test)
+{
+	/* RFC 7748 section 6.1 */
+	static const u8 alice_priv[32] = {
+		0x77, 0x07, 0x6d, 0x0a, 0x73, 0x18, 0xa5, 0x7d,
+		0x3c, 0x16, 0xc1, 0x72, 0x51, 0xb2, 0x66, 0x45,
+		0xdf, 0x4c, 0x2f, 0x87, 0xeb, 0xc0, 0x99, 0x2a,
+		0xb1, 0x77, 0xfb, 0xa5, 0x1d, 0xb9, 0x2c, 0x2a,
+	};
+	static const u8 bob_pub[32] = {
+		0xde, 0x9e, 0xdb, 0x7d, 0x7b, 0x7d, 0xc1, 0xb4,
+		0xd3, 0x5b, 0x61, 0xc2, 0xec, 0xe4, 0x35, 0x37,
+		0x3f, 0x83, 0x43, 0xc8, 0x5b, 0x78, 0x67, 0x4d,
+		0xad, 0xfc, 0x7e, 0x14, 0x6f, 0x88, 0x2b, 0x4f,
+	};
+	static const u8 want[32] = {
+		0x4a, 0x5d, 0x9d, 0x5b, 0xa4, 0xce, 0x2d, 0xe1,
+		0x72, 0x8e, 0x3b, 0xf4, 0x80, 0x35, 0x0f, 0x25,
+		0xe0, 0x7e, 0x21, 0xc9, 0x47, 0xd1, 0x9e, 0x33,
+		0x76, 0xf0, 0x9b, 0x3c, 0x1e, 0x16, 0x17, 0x42,
+	};
+	u8 shared[32];
+	size_t len = 0;
+	psa_key_id_t id;
+
+	id = ssa_import(test, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_MONTGOMERY),
+			255, PSA_KEY_USAGE_DERIVE, PSA_ALG_ECDH,
+			alice_priv, sizeof(alice_priv));
+	KUNIT_EXPECT_EQ(test, PSA_SUCCESS,
+			psa_raw_key_agreement(PSA_ALG_ECDH, id, bob_pub, sizeof(bob_pub),
+					      shared, sizeof(shared), &len));
+	KUNIT_EXPECT_EQ(test, len, sizeof(want));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(shared, want, sizeof(want)));
+	psa_destroy_key(id);
+}
+
+static void ssa_x509_parse(struct kunit *test)
+{
+	mbedtls_x509_crt crt;
+	char dn[128];
+	u32 flags = 0;
+	int ret;
+
+	mbedtls_x509_crt_init(&crt);
+	ret = mbedtls_x509_crt_parse(&crt, (const u8 *)ssa_test_cert,
+				     sizeof(ssa_test_cert));
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_GT(test, mbedtls_x509_dn_gets(dn, sizeof(dn), &crt.subject), 0);
+	KUNIT_EXPECT_STREQ(test, dn, "O=tls_ssa, CN=tls-ssa-kunit");
+	KUNIT_EXPECT_TRUE(test, mbedtls_pk_can_do(&crt.pk, MBEDTLS_PK_ECKEY));
+
+	/* Its own trust anchor: the signature must check out. */
+	ret = mbedtls_x509_crt_verify(&crt, &crt, NULL, NULL, &flags, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, flags & ~(u32)(MBEDTLS_X509_BADCERT_FUTURE |
+					     MBEDTLS_X509_BADCERT_EXPIRED), 0U);
+	mbedtls_x509_crt_free(&crt);
+}
+
+static void ssa_x509_reject_corrupt(struct kunit *test)
+{
+	char *bad = kunit_kmalloc(test, sizeof(ssa_test_cert), GFP_KERNEL);
+	mbedtls_x509_crt crt;
+	u32 flags = 0;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, bad);
+	memcpy(bad, ssa_test_cert, sizeof(ssa_test_cert));
+	bad[100] = bad[100] == 'A' ? 'B' : 'A';	/* inside the TBS DER */
+
+	mbedtls_x509_crt_init(&crt);
+	ret = mbedtls_x509_crt_parse(&crt, (const u8 *)bad, sizeof(ssa_test_cert));
+	if (ret == 0) {
+		/* Still well-formed: then the signature no longer matches. */
+		mbedtls_x509_crt_verify(&crt, &crt, NULL, NULL, &flags, NULL, NULL);
+		KUNIT_EXPECT_TRUE(test, flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+	} else {
+		KUNIT_EXPECT_LT(test, ret, 0);
+	}
+	mbedtls_x509_crt_free(&crt);
+}
+
+static void ssa_rng_differs(struct kunit *test)
+{
+	static const u8 zero[32];
+	u8 a[32], b[32];
+
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS, psa_generate_random(a, sizeof(a)));
+	KUNIT_ASSERT_EQ(test, PSA_SUCCESS, psa_generate_random(b, sizeof(b)));
+	KUNIT_EXPECT_NE(test, 0, memcmp(a, b, sizeof(a)));
+	KUNIT_EXPECT_NE(test, 0, memcmp(a, zero, sizeof(a)));
+}
+
+static void ssa_time_glue(struct kunit *test)
+{
+	const mbedtls_time_t leap = 951782400;	/* 2000-02-29 00:00:00 UTC */
+	mbedtls_ms_time_t t0, t1;
+	struct tm tm;
+
+	KUNIT_ASSERT_PTR_EQ(test, mbedtls_platform_gmtime_r(&leap, &tm), &tm);
+	KUNIT_EXPECT_EQ(test, tm.tm_year, 100L);
+	KUNIT_EXPECT_EQ(test, tm.tm_mon, 1);
+	KUNIT_EXPECT_EQ(test, tm.tm_mday, 29);
+	KUNIT_EXPECT_EQ(test, tm.tm_hour, 0);
+
+	KUNIT_EXPECT_GT(test, (s64)mbedtls_time(NULL), (s64)1600000000);
+	t0 = mbedtls_ms_time();
+	t1 = mbedtls_ms_time();
+	KUNIT_EXPECT_GE(test, t1, t0);
+}
+
+/* Fail the 1st, 2nd, ... allocation of a certificate parse and of a key
+ * generation in turn, until one run needs no more: every failing run
+ * must return an error and leave nothing behind.
+ */
+static void ssa_alloc_failures(struct kunit *test)
+{
+	psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+	long live = ssa_mbedtls_live_allocs();
+	int n, ret = -1, failures = 0;
+
+	for (n = 0; n < 64 && ret; n++) {
+		mbedtls_x509_crt crt;
+
+		mbedtls_x509_crt_init(&crt);
+		ssa_mbedtls_fail_alloc_after(n);
+		ret = mbedtls_x509_crt_parse(&crt, (const u8 *)ssa_test_cert,
+					     sizeof(ssa_test_cert));
+		ssa_mbedtls_fail_alloc_after(-1);
+		if (ret) {
+			KUNIT_EXPECT_LT(test, ret, 0);
+			failures++;
+		}
+		mbedtls_x509_crt_free(&crt);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_GT(test, failures, 0);
+	KUNIT_EXPECT_EQ(test, ssa_mbedtls_live_allocs(), live);
+
+	psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+	psa_set_key_bits(&attr, 256);
+	psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_SIGN_HASH);
+	psa_set_key_algorithm(&attr, PSA_ALG_ECDSA(PSA_ALG_SHA_256));
+	for (n = 0, ret = -1; n < 256 && ret != PSA_SUCCESS; n++) {
+		psa_key_id_t id = 0;
+
+		ssa_mbedtls_fail_alloc_after(n);
+		ret = psa_generate_key(&attr, &id);
+		ssa_mbedtls_fail_alloc_after(-1);
+		/* A failed allocation inside the random scalar generation
+		 * surfaces as the RNG's error, elsewhere as out of memory.
+		 */
+		if (ret == PSA_SUCCESS)
+			psa_destroy_key(id);
+		else
+			KUNIT_EXPECT_TRUE_MSG(test, ret == PSA_ERROR_INSUFFICIENT_MEMORY ||
+					      ret == PSA_ERROR_INSUFFICIENT_ENTROPY,
+					      "allocation %d failed: %d", n, ret);
+	}
+	KUNIT_EXPECT_EQ(test, ret, PSA_SUCCESS);
+}
+
+static struct kunit_case ssa_crypto_cases[] = {
+	KUNIT_CASE(ssa_sha256_abc),
+	KUNIT_CASE(ssa_aes_gcm_kat),
+	KUNIT_CASE(ssa_ecdsa_p256_sign_verify),
+	KUNIT_CASE(ssa_x25519_rfc7748),
+	KUNIT_CASE(ssa_x509_parse),
+	KUNIT_CASE(ssa_x509_reject_corrupt),
+	KUNIT_CASE(ssa_rng_differs),
+	KUNIT_CASE(ssa_time_glue),
+	KUNIT_CASE(ssa_alloc_failures),
+	{}
+};
+
+static struct kunit_suite ssa_crypto_suite = {
+	.name = "tls_ssa_mbedtls",
+	.test_cases = ssa_crypto_cases,
+};
+
+kunit_test_suite(ssa_crypto_suite);
