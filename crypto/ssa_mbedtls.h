@@ -24,6 +24,11 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/error.h>
 #include <mbedtls/version.h>
+#include <mbedtls/pem.h>
+#include <mbedtls/bignum.h>
+#include <mbedtls/hkdf.h>
+#include <mbedtls/md.h>
+#include <mbedtls/psa_util.h>
 #include <psa/crypto.h>
 
 #pragma GCC diagnostic pop

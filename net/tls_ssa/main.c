@@ -30,6 +30,10 @@ static int __init ssa_init(void)
 	err = ssa_mbedtls_init();
 	if (err)
 		goto err_mbedtls;
+	err = ssa_handshake_init();
+	if (err)
+		goto err_handshake;
+	ssa_trust_init();
 	err = ssa_proto_init();
 	if (err)
 		goto err_proto;
@@ -39,6 +43,9 @@ static int __init ssa_init(void)
 	return 0;
 
 err_proto:
+	ssa_trust_exit();
+	ssa_handshake_exit();
+err_handshake:
 	ssa_mbedtls_exit_all();
 err_mbedtls:
 	return err;
@@ -47,6 +54,8 @@ err_mbedtls:
 static void __exit ssa_exit(void)
 {
 	ssa_proto_exit();
+	ssa_trust_exit();
+	ssa_handshake_exit();
 	ssa_mbedtls_exit_all();
 }
 

@@ -15,6 +15,8 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/tcp.h>
+#include <linux/splice.h>
+#include <linux/sched/signal.h>
 #include <net/protocol.h>
 #include <net/inet_common.h>
 #include <net/tcp.h>
@@ -25,31 +27,20 @@
 #endif
 
 #include "tls_ssa.h"
-
-/**
- * struct ssa_family - one address family's IPPROTO_TLS plumbing
- * @prot: copy of the family's TCP proto, owned by this module
- * @ops: copy of the family's stream proto_ops with overrides
- * @base_prot: the genuine TCP proto the copy was made from
- * @base_ops: the genuine stream proto_ops the copy was made from
- * @protosw: the registration entry
- * @registered: @protosw is on the family's list
- */
-struct ssa_family {
-	struct proto prot;
-	struct proto_ops ops;
-	const struct proto *base_prot;
-	const struct proto_ops *base_ops;
-	struct inet_protosw protosw;
-	bool registered;
-};
+#include "compat.h"
 
 static struct ssa_family ssa_inet;
 #if IS_ENABLED(CONFIG_IPV6)
 static struct ssa_family ssa_inet6;
 #endif
 
-static struct ssa_family *ssa_family_of(const struct sock *sk)
+/**
+ * ssa_family_get() - the IPPROTO_TLS plumbing of a socket's family
+ * @sk: an SSA socket
+ *
+ * Return: the family's tables, including the genuine TCP prot and ops.
+ */
+struct ssa_family *ssa_family_get(const struct sock *sk)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6)
@@ -78,7 +69,7 @@ bool ssa_sk_is_ssa(const struct sock *sk)
 /* proto->init: runs in socket() after inet_create() set sk_protocol. */
 static int ssa_sk_init(struct sock *sk)
 {
-	const struct ssa_family *fam = ssa_family_of(sk);
+	const struct ssa_family *fam = ssa_family_get(sk);
 	int err;
 
 	err = fam->base_prot->init(sk);
@@ -88,8 +79,139 @@ static int ssa_sk_init(struct sock *sk)
 	return ssa_sock_attach(sk);
 }
 
-/* Until the handshake engine exists, refuse rather than go plaintext. */
-static int ssa_refuse_plaintext(struct socket *sock, const char *op)
+/* --- connect() and the handshake's start --------------------------------- */
+
+/* sk_state_change while TCP connects: once TCP is up, hand the socket to
+ * the handshake worker; if TCP gave up, the connect failed.  Softirq
+ * context, socket bh-locked; stays installed (harmless) until the worker
+ * removes it.
+ */
+static void ssa_state_change(struct sock *sk)
+{
+	struct ssa_sock *ssk = ssa_sock_get(sk);
+	int st = inet_sk_state_load(sk);
+
+	if (!ssk)
+		return;
+	if (READ_ONCE(ssk->state) == SSA_CONNECTING) {
+		if (st == TCP_ESTABLISHED) {
+			ssk->hs_err = -ECONNABORTED;	/* if it cannot start */
+			if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_HANDSHAKE) ==
+			    SSA_CONNECTING &&
+			    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket)))
+				WRITE_ONCE(ssk->state, SSA_FAILED);
+		} else if (st == TCP_CLOSE) {
+			ssk->hs_err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
+			cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED);
+		}
+	}
+	ssk->orig_state_change(sk);
+}
+
+static void ssa_state_change_hook(struct sock *sk, struct ssa_sock *ssk)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	ssk->orig_state_change = sk->sk_state_change;
+	sk->sk_state_change = ssa_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/**
+ * ssa_state_change_unhook() - give sk_state_change back to the socket
+ * @sk: the socket
+ * @ssk: its state
+ */
+void ssa_state_change_unhook(struct sock *sk, struct ssa_sock *ssk)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_state_change == ssa_state_change)
+		sk->sk_state_change = ssk->orig_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/**
+ * ssa_sock_error() - the error a failed socket reports
+ * @ssk: the socket's state, or NULL
+ *
+ * Return: the handshake's errno, or -ENOTCONN.
+ */
+int ssa_sock_error(const struct ssa_sock *ssk)
+{
+	return ssk && READ_ONCE(ssk->state) == SSA_FAILED && ssk->hs_err ?
+	       ssk->hs_err : -ENOTCONN;
+}
+
+/* Wait (interruptibly) until the handshake has an outcome. */
+static int ssa_wait_handshake(struct sock *sk, struct ssa_sock *ssk, long timeo)
+{
+	long ret;
+
+	ret = wait_event_interruptible_timeout(*sk_sleep(sk),
+					       READ_ONCE(ssk->state) >= SSA_ESTABLISHED,
+					       timeo);
+	if (ret > 0)
+		return READ_ONCE(ssk->state) == SSA_ESTABLISHED ? 0 : ssa_sock_error(ssk);
+	if (!ret)
+		return -EINPROGRESS;	/* SO_SNDTIMEO ran out; as TCP does */
+	return sock_intr_errno(timeo);
+}
+
+static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
+		       int addr_len, int flags)
+{
+	struct sock *sk = sock->sk;
+	const struct ssa_family *fam = ssa_family_get(sk);
+	struct ssa_sock *ssk = ssa_sock_get(sk);
+	bool nonblock = flags & O_NONBLOCK;
+	int err;
+
+	if (!ssk)
+		return -EBADFD;
+	if (!sock->file) {
+		ssa_sock_set_error(ssk, "connect: kernel sockets cannot use IPPROTO_TLS");
+		return -EOPNOTSUPP;
+	}
+	lock_sock(sk);
+	switch (ssk->state) {
+	case SSA_IDLE:
+		break;
+	case SSA_FAILED:
+		release_sock(sk);
+		return ssa_sock_error(ssk);
+	default:
+		release_sock(sk);
+		if (nonblock)
+			return -EALREADY;
+		return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
+	}
+	ssa_state_change_hook(sk, ssk);
+	WRITE_ONCE(ssk->state, SSA_CONNECTING);
+	release_sock(sk);
+
+	/* TCP's own connect; reaching ESTABLISHED starts the handshake. */
+	err = fam->base_ops->connect(sock, uaddr, addr_len, flags);
+	if (err && err != -EINPROGRESS) {
+		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_IDLE) == SSA_CONNECTING) {
+			/* TCP never got anywhere: the socket may try again. */
+			lock_sock(sk);
+			ssa_state_change_unhook(sk, ssk);
+			ssa_sock_set_error(ssk, "TCP connect failed (%d)", err);
+			release_sock(sk);
+			return err;
+		}
+		if (READ_ONCE(ssk->state) == SSA_FAILED) {
+			ssa_sock_set_error(ssk, "TCP connect failed (%d)", err);
+			return err;
+		}
+		if (err == -ERESTARTSYS || err == -EINTR)
+			return err;
+	}
+	if (nonblock)
+		return -EINPROGRESS;
+	return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
+}
+
+static int ssa_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
 	struct ssa_sock *ssk;
@@ -97,21 +219,104 @@ static int ssa_refuse_plaintext(struct socket *sock, const char *op)
 	lock_sock(sk);
 	ssk = ssa_sock_get(sk);
 	if (ssk)
-		ssa_sock_set_error(ssk, "%s: TLS handshake not available in this build; refusing plaintext",
-				   op);
+		ssa_sock_set_error(ssk, "listen: TLS server sockets are not available in this build; refusing plaintext");
 	release_sock(sk);
 	return -EPROTONOSUPPORT;
 }
 
-static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
-		       int addr_len, int flags)
+/* --- data calls before kTLS carries the connection --------------------------- */
+
+/* Nothing may pass in plaintext: before the handshake, data calls wait
+ * for it (or say EAGAIN), then go through whatever ops the socket has by
+ * then (the post-handshake ops in front of kTLS).
+ */
+static int ssa_data_gate(struct socket *sock, bool nonblock)
 {
-	return ssa_refuse_plaintext(sock, "connect");
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+
+	switch (ssk ? READ_ONCE(ssk->state) : SSA_FAILED) {
+	case SSA_IDLE:
+		return -ENOTCONN;
+	case SSA_CONNECTING:
+	case SSA_HANDSHAKE:
+		if (nonblock)
+			return -EAGAIN;
+		return ssa_wait_handshake(sock->sk, ssk, MAX_SCHEDULE_TIMEOUT);
+	case SSA_ESTABLISHED:
+		return 0;
+	default:
+		return ssa_sock_error(ssk);
+	}
 }
 
-static int ssa_listen(struct socket *sock, int backlog)
+static bool ssa_nonblock(struct socket *sock, bool flag)
 {
-	return ssa_refuse_plaintext(sock, "listen");
+	return flag || (sock->file && (sock->file->f_flags & O_NONBLOCK));
+}
+
+static int ssa_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, msg->msg_flags & MSG_DONTWAIT));
+
+	if (err == -ENOTCONN)
+		err = -EPIPE;
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	if (err)
+		return err;
+	return READ_ONCE(sock->ops)->sendmsg(sock, msg, size);
+}
+
+static int ssa_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
+		       int flags)
+{
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & MSG_DONTWAIT));
+
+	if (err)
+		return err;
+	return READ_ONCE(sock->ops)->recvmsg(sock, msg, size, flags);
+}
+
+#if SSA_HAVE_SENDPAGE
+static ssize_t ssa_sendpage(struct socket *sock, struct page *page, int offset,
+			    size_t size, int flags)
+{
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & MSG_DONTWAIT));
+
+	if (err)
+		return err == -ENOTCONN ? -EPIPE : err;
+	return READ_ONCE(sock->ops)->sendpage(sock, page, offset, size, flags);
+}
+#endif
+
+static ssize_t ssa_splice_read(struct socket *sock, loff_t *ppos,
+			       struct pipe_inode_info *pipe, size_t len,
+			       unsigned int flags)
+{
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & SPLICE_F_NONBLOCK));
+
+	if (err)
+		return err;
+	return READ_ONCE(sock->ops)->splice_read(sock, ppos, pipe, len, flags);
+}
+
+/* Readable/writable only once kTLS carries the data (DESIGN §4). */
+static __poll_t ssa_poll(struct file *file, struct socket *sock,
+			 struct poll_table_struct *wait)
+{
+	const struct ssa_family *fam = ssa_family_get(sock->sk);
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	__poll_t mask = fam->base_ops->poll(file, sock, wait);
+
+	switch (ssk ? READ_ONCE(ssk->state) : SSA_FAILED) {
+	case SSA_CONNECTING:
+	case SSA_HANDSHAKE:
+		return mask & (EPOLLERR | EPOLLHUP);
+	case SSA_FAILED:
+		return mask | EPOLLERR;
+	default:
+		return mask;
+	}
 }
 
 /* Levels TLS must control: IPPROTO_TLS is ours; SOL_TLS would hand the
@@ -121,7 +326,7 @@ static int ssa_listen(struct socket *sock, int backlog)
 static int ssa_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
-	const struct ssa_family *fam = ssa_family_of(sock->sk);
+	const struct ssa_family *fam = ssa_family_get(sock->sk);
 
 	if (level == IPPROTO_TLS)
 		return ssa_sockopt_set(sock->sk, optname, optval, optlen);
@@ -133,7 +338,7 @@ static int ssa_setsockopt(struct socket *sock, int level, int optname,
 static int ssa_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
-	const struct ssa_family *fam = ssa_family_of(sock->sk);
+	const struct ssa_family *fam = ssa_family_get(sock->sk);
 
 	if (level == IPPROTO_TLS)
 		return ssa_sockopt_get(sock->sk, optname, optval, optlen);
@@ -143,7 +348,7 @@ static int ssa_getsockopt(struct socket *sock, int level, int optname,
 }
 
 static void ssa_family_setup(struct ssa_family *fam, const char *name,
-			     const struct proto *base_prot,
+			     struct proto *base_prot,
 			     const struct proto_ops *base_ops)
 {
 	fam->base_prot = base_prot;
@@ -158,6 +363,13 @@ static void ssa_family_setup(struct ssa_family *fam, const char *name,
 	fam->ops.owner = THIS_MODULE;
 	fam->ops.connect = ssa_connect;
 	fam->ops.listen = ssa_listen;
+	fam->ops.poll = ssa_poll;
+	fam->ops.sendmsg = ssa_sendmsg;
+	fam->ops.recvmsg = ssa_recvmsg;
+	fam->ops.splice_read = ssa_splice_read;
+#if SSA_HAVE_SENDPAGE
+	fam->ops.sendpage = ssa_sendpage;
+#endif
 	fam->ops.setsockopt = ssa_setsockopt;
 	fam->ops.getsockopt = ssa_getsockopt;
 

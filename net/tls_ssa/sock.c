@@ -58,6 +58,9 @@ static void ssa_sk_destruct(struct sock *sk)
 	if (ssk) {
 		rcu_assign_sk_user_data(sk, NULL);
 		kfree_sensitive(ssk->hostname);
+		kfree(ssk->peer_identity);
+		kvfree(ssk->peer_chain);
+		ssa_trust_put(ssk->trust);
 		kfree_sensitive(ssk);
 		atomic_long_dec(&ssa_live);
 	}
@@ -92,6 +95,7 @@ int ssa_sock_attach(struct sock *sk)
 	ssk->groups = GENMASK(ssa_groups_count - 1, 0);
 	ssk->session_ttl = SSA_SESSION_TTL_MAX;
 	ssk->peer_auth = TLS_PEER_AUTH_NONE;
+	ssk->state = SSA_IDLE;
 
 	__rcu_assign_sk_user_data_with_flags(sk, ssk, SK_USER_DATA_NOCOPY);
 	sk->sk_destruct = ssa_sk_destruct;

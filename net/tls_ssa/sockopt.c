@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 #include <linux/uaccess.h>
+#include <linux/fs.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -198,6 +199,8 @@ static int ssa_set_hostname(struct ssa_sock *ssk, const void *val,
 	int n = ssa_val_string(val, len, name, sizeof(name));
 	char *copy;
 
+	if (n > 1 && name[n - 1] == '.')
+		name[--n] = '\0';	/* absolute form; SNI carries none */
 	if (n < 0 || !ssa_hostname_valid(name, n)) {
 		ssa_sock_set_error(ssk, "TLS_REMOTE_HOSTNAME: not a valid host name");
 		return -EINVAL;
@@ -422,17 +425,102 @@ static int ssa_get_error(struct ssa_sock *ssk, void *buf, unsigned int *len)
 }
 
 /* Values that only a completed handshake has. */
-static int ssa_get_not_connected(struct ssa_sock *ssk, void *buf,
-				 unsigned int *len)
+static bool ssa_established(struct ssa_sock *ssk)
 {
-	return -ENOTCONN;
+	return READ_ONCE(ssk->state) == SSA_ESTABLISHED;
 }
 
-/* Credentials need the handshake engine's certificate store. */
+static int ssa_get_negotiated_version(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_established(ssk) ? ssa_put_int(ssk->version, buf, len) : -ENOTCONN;
+}
+
+static int ssa_get_negotiated_cipher(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_established(ssk) ? ssa_put_int(ssk->cipher, buf, len) : -ENOTCONN;
+}
+
+static int ssa_get_resumed(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	/* Resumption is not offered yet, so no session is ever resumed. */
+	return ssa_established(ssk) ? ssa_put_int(0, buf, len) : -ENOTCONN;
+}
+
+static int ssa_get_alpn(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_established(ssk) ? ssa_put_string(ssk->alpn_selected, buf, len) : -ENOTCONN;
+}
+
+/* On a client, the name it asked for; servers arrive with accept(). */
+static int ssa_get_sni(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_established(ssk) ? ssa_put_string(ssk->hostname ?: "", buf, len) : -ENOTCONN;
+}
+
+static int ssa_get_peer_identity(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_established(ssk) ? ssa_put_string(ssk->peer_identity ?: "", buf, len) :
+				      -ENOTCONN;
+}
+
+static int ssa_get_peer_chain(struct ssa_sock *ssk, void *buf, unsigned int *len)
+{
+	return ssa_established(ssk) ? ssa_put_string(ssk->peer_chain ?: "", buf, len) :
+				      -ENOTCONN;
+}
+
+/* TLS_TRUSTED_PEER_CERTIFICATES: inline PEM, or a path read as the caller. */
+static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int len)
+{
+	static const char begin[] = "-----BEGIN";
+	const char *why = "not PEM certificates";
+	struct ssa_trust *t;
+	size_t plen = 0;
+	char *pem;
+
+	if (len > sizeof(begin) - 1 && !memcmp(val, begin, sizeof(begin) - 1)) {
+		pem = kvmalloc(len + 1, GFP_KERNEL);
+		if (!pem)
+			return -ENOMEM;
+		memcpy(pem, val, len);
+		pem[len] = '\0';
+		plen = strlen(pem);
+	} else {
+		char *path = __getname();
+		int n;
+
+		if (!path)
+			return -ENOMEM;
+		n = ssa_val_string(val, len, path, PATH_MAX);
+		if (n <= 0 || path[0] != '/') {
+			__putname(path);
+			ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: expected PEM text or an absolute path");
+			return -EINVAL;
+		}
+		pem = ssa_read_file(path, &plen);
+		if (IS_ERR(pem))
+			ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: cannot read %.64s (%ld)",
+					   path, PTR_ERR(pem));
+		__putname(path);
+		if (IS_ERR(pem))
+			return PTR_ERR(pem);
+	}
+	t = ssa_trust_parse(pem, plen, &why);
+	kvfree(pem);
+	if (IS_ERR(t)) {
+		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: %s", why);
+		return PTR_ERR(t);
+	}
+	ssa_trust_put(ssk->trust);
+	ssk->trust = t;
+	return 0;
+}
+
+/* Own certificates and keys belong to server sockets, which come later. */
 static int ssa_set_credential(struct ssa_sock *ssk, const void *val,
 			      unsigned int len)
 {
-	ssa_sock_set_error(ssk, "certificates and keys are not supported by this build yet");
+	ssa_sock_set_error(ssk, "own certificates and keys are not supported by this build yet");
 	return -EOPNOTSUPP;
 }
 
@@ -443,25 +531,25 @@ static int ssa_set_credential(struct ssa_sock *ssk, const void *val,
 
 static const struct ssa_opt ssa_opts[] = {
 	SSA_OPT(TLS_REMOTE_HOSTNAME, SET | GET | PRE, ssa_set_hostname, ssa_get_hostname),
-	SSA_OPT(TLS_HOSTNAME, GET, NULL, ssa_get_not_connected),
-	SSA_OPT(TLS_TRUSTED_PEER_CERTIFICATES, SET | PRE, ssa_set_credential, NULL),
+	SSA_OPT(TLS_HOSTNAME, GET, NULL, ssa_get_sni),
+	SSA_OPT(TLS_TRUSTED_PEER_CERTIFICATES, SET | PRE, ssa_set_trusted, NULL),
 	SSA_OPT(TLS_CERTIFICATE_CHAIN, SET | PRE, ssa_set_credential, NULL),
 	SSA_OPT(TLS_PRIVATE_KEY, SET | PRE, ssa_set_credential, NULL),
-	SSA_OPT(TLS_ALPN, SET | GET | PRE, ssa_set_alpn, ssa_get_not_connected),
+	SSA_OPT(TLS_ALPN, SET | GET | PRE, ssa_set_alpn, ssa_get_alpn),
 	SSA_OPT(TLS_SESSION_TTL, SET | GET | PRE, ssa_set_session_ttl, ssa_get_session_ttl),
 	SSA_OPT(TLS_DISABLE_CIPHER, SET | PRE, ssa_disable_cipher, NULL),
-	SSA_OPT(TLS_PEER_IDENTITY, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_PEER_IDENTITY, GET, NULL, ssa_get_peer_identity),
 	SSA_OPT(TLS_REQUEST_PEER_AUTH, SET | PRE, ssa_set_peer_auth, NULL),
-	SSA_OPT(TLS_PEER_CERTIFICATE_CHAIN, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_PEER_CERTIFICATE_CHAIN, GET, NULL, ssa_get_peer_chain),
 	SSA_OPT(TLS_ID, GET, NULL, ssa_get_id),
 	SSA_OPT(TLS_VERSION_MIN, SET | GET | PRE, ssa_set_version_min, ssa_get_version_min),
 	SSA_OPT(TLS_VERSION_MAX, SET | GET | PRE, ssa_set_version_max, ssa_get_version_max),
-	SSA_OPT(TLS_NEGOTIATED_VERSION, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_NEGOTIATED_VERSION, GET, NULL, ssa_get_negotiated_version),
 	SSA_OPT(TLS_ERROR, GET, NULL, ssa_get_error),
-	SSA_OPT(TLS_NEGOTIATED_CIPHER, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_NEGOTIATED_CIPHER, GET, NULL, ssa_get_negotiated_cipher),
 	SSA_OPT(TLS_CIPHERS, SET | GET | PRE, ssa_set_ciphers, ssa_get_ciphers),
 	SSA_OPT(TLS_GROUPS, SET | GET | PRE, ssa_set_groups, ssa_get_groups),
-	SSA_OPT(TLS_SESSION_RESUMED, GET, NULL, ssa_get_not_connected),
+	SSA_OPT(TLS_SESSION_RESUMED, GET, NULL, ssa_get_resumed),
 };
 
 #undef SET
@@ -484,8 +572,8 @@ const struct ssa_opt *ssa_opt_find(int name)
 	return NULL;
 }
 
-/* Largest value any option takes or returns, in bytes. */
-#define SSA_OPT_VAL_MAX		1024
+/* Largest value any option takes or returns (PEM chains), in bytes. */
+#define SSA_OPT_VAL_MAX		(256 << 10)
 
 /**
  * ssa_sockopt_set() - setsockopt(fd, IPPROTO_TLS, ...)
@@ -511,9 +599,13 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 	if (optlen > SSA_OPT_VAL_MAX)
 		return -EINVAL;
 
-	val = memdup_sockptr(optval, optlen);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
+	val = kvmalloc(max(optlen, 1U), GFP_KERNEL);
+	if (!val)
+		return -ENOMEM;
+	if (copy_from_sockptr(val, optval, optlen)) {
+		kvfree(val);
+		return -EFAULT;
+	}
 
 	lock_sock(sk);
 	ssk = ssa_sock_get(sk);
@@ -530,7 +622,7 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 	err = opt->set(ssk, val, optlen);
 out:
 	release_sock(sk);
-	kfree_sensitive(val);
+	kvfree_sensitive(val, max(optlen, 1U));
 	return err;
 }
 
@@ -548,7 +640,7 @@ int ssa_sockopt_get(struct sock *sk, int optname, char __user *optval,
 {
 	const struct ssa_opt *opt = ssa_opt_find(optname);
 	struct ssa_sock *ssk;
-	unsigned int len;
+	unsigned int len, size;
 	void *buf;
 	int ulen, err;
 
@@ -562,7 +654,8 @@ int ssa_sockopt_get(struct sock *sk, int optname, char __user *optval,
 		return -EINVAL;
 	len = min_t(unsigned int, ulen, SSA_OPT_VAL_MAX);
 
-	buf = kzalloc(SSA_OPT_VAL_MAX, GFP_KERNEL);
+	size = max(len, 16U);
+	buf = kvzalloc(size, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 
@@ -578,6 +671,6 @@ int ssa_sockopt_get(struct sock *sk, int optname, char __user *optval,
 		else if (!err && copy_to_user(optval, buf, len))
 			err = -EFAULT;
 	}
-	kfree_sensitive(buf);
+	kvfree_sensitive(buf, size);
 	return err;
 }

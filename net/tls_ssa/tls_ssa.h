@@ -9,6 +9,7 @@
 #include <linux/net.h>
 #include <linux/sockptr.h>
 #include <net/sock.h>
+#include <net/protocol.h>
 #include <linux/tls_ssa.h>
 
 #define SSA_VERSION	"0.1.0"
@@ -21,6 +22,23 @@
 #define SSA_ALPN_LEN		TLS_SSA_STRING_MAX
 
 /* --- sock.c: per-socket state ------------------------------------------ */
+
+/* Life of an SSA socket; transitions are WRITE_ONCE/cmpxchg, see proto.c. */
+enum ssa_state {
+	SSA_IDLE,		/* not connected */
+	SSA_CONNECTING,		/* TCP connect in progress */
+	SSA_HANDSHAKE,		/* handshake worker owns the socket */
+	SSA_ESTABLISHED,	/* kTLS carries the data */
+	SSA_FAILED,		/* connect or handshake failed; see hs_err */
+};
+
+/* ssa_sock.flags bits */
+enum {
+	SSA_F_CLOSE_SENT,	/* our close_notify went out */
+	SSA_F_RX_EOF,		/* the peer's close_notify arrived */
+};
+
+struct ssa_trust;
 
 /**
  * struct ssa_sock - what tls_ssa keeps per IPPROTO_TLS socket
@@ -35,12 +53,41 @@
  * @session_ttl: TLS_SESSION_TTL in seconds
  * @peer_auth: TLS_REQUEST_PEER_AUTH
  * @error: TLS_ERROR, the last failure in words
+ * @state: enum ssa_state
+ * @flags: SSA_F_* bits
+ * @hs_err: negative errno of a failed connect/handshake
+ * @rx_err: negative errno that ends reading (fatal alert, KeyUpdate)
+ * @hs_work: the handshake worker
+ * @hs_sock: the socket the worker runs on (its file pinned meanwhile)
+ * @orig_state_change: sk_state_change to restore once TCP is up
+ * @trust: pinned anchors (TLS_TRUSTED_PEER_CERTIFICATES) or NULL
+ * @version: negotiated TLS version
+ * @cipher: negotiated suite (IANA)
+ * @alpn_selected: negotiated ALPN protocol or ""
+ * @peer_identity: peer certificate subject, or NULL
+ * @peer_chain: peer chain as PEM, or NULL
+ * @peer_chain_len: bytes in @peer_chain, without the NUL
  *
- * Fields are written under lock_sock(); freed from sk_destruct.
+ * Option fields are written under lock_sock(); the handshake fields by
+ * the worker while it owns the socket; freed from sk_destruct.
  */
 struct ssa_sock {
 	u64 id;
 	struct sock *sk;
+	int state;
+	unsigned long flags;
+	int hs_err;
+	int rx_err;
+	struct work_struct hs_work;
+	struct socket *hs_sock;
+	void (*orig_state_change)(struct sock *sk);
+	struct ssa_trust *trust;
+	u16 version;
+	u16 cipher;
+	char alpn_selected[32];
+	char *peer_identity;
+	char *peer_chain;
+	size_t peer_chain_len;
 	char *hostname;
 	char alpn[SSA_ALPN_LEN + 1];
 	u16 version_min;
@@ -56,8 +103,30 @@ int ssa_sock_attach(struct sock *sk);
 struct ssa_sock *ssa_sock_get(const struct sock *sk);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
 long ssa_sock_count(void);
+int ssa_sock_error(const struct ssa_sock *ssk);
 
 /* --- proto.c: IPPROTO_TLS registration and socket ops ------------------- */
+
+/**
+ * struct ssa_family - one address family's IPPROTO_TLS plumbing
+ * @prot: copy of the family's TCP proto, owned by this module
+ * @ops: copy of the family's stream proto_ops with overrides
+ * @base_prot: the genuine TCP proto the copy was made from
+ * @base_ops: the genuine stream proto_ops the copy was made from
+ * @protosw: the registration entry
+ * @registered: @protosw is on the family's list
+ */
+struct ssa_family {
+	struct proto prot;
+	struct proto_ops ops;
+	struct proto *base_prot;
+	const struct proto_ops *base_ops;
+	struct inet_protosw protosw;
+	bool registered;
+};
+
+struct ssa_family *ssa_family_get(const struct sock *sk);
+void ssa_state_change_unhook(struct sock *sk, struct ssa_sock *ssk);
 
 int ssa_proto_init(void);
 void ssa_proto_exit(void);
@@ -112,5 +181,98 @@ int ssa_names_parse(const struct ssa_name *tbl, unsigned int n,
 		    const char *list, u32 *mask, const char **bad);
 int ssa_names_format(const struct ssa_name *tbl, unsigned int n, u32 mask,
 		     char *buf, size_t size);
+
+/* --- trust.c: trust anchors ----------------------------------------------- */
+
+void *ssa_read_file(const char *path, size_t *len);
+struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err);
+struct ssa_trust *ssa_trust_system(void);
+struct ssa_trust *ssa_trust_get(struct ssa_trust *t);
+void ssa_trust_put(struct ssa_trust *t);
+struct mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t);
+void ssa_trust_init(void);
+void ssa_trust_exit(void);
+
+/* --- verify.c: peer identity ------------------------------------------------ */
+
+struct mbedtls_x509_crt;
+bool ssa_host_is_ip(const char *host);
+bool ssa_dns_id_matches(const char *pattern, size_t plen, const char *host);
+bool ssa_cert_matches_peer(const struct mbedtls_x509_crt *crt, const char *host,
+			   const struct sock *sk);
+const char *ssa_verify_reason(u32 flags, bool self_signed);
+
+/* --- handshake.c: the handshake engine ----------------------------------- */
+
+extern struct workqueue_struct *ssa_wq;
+int ssa_handshake_init(void);
+void ssa_handshake_exit(void);
+bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock);
+int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
+		 bool self_signed, int alert);
+int ssa_peer_chain_keep(struct ssa_sock *ssk, const struct mbedtls_x509_crt *peer);
+
+/* --- ktls.c: the hand-off to kTLS -------------------------------------------- */
+
+#define SSA_KEY_MAX		32
+#define SSA_IV_MAX		12
+#define SSA_CRYPTO_INFO_MAX	64
+
+/**
+ * struct ssa_cipher_desc - how kTLS carries one cipher suite
+ * @iana: suite number
+ * @cipher: TLS_CIPHER_*
+ * @key_len: key bytes
+ * @salt_len: implicit nonce bytes in crypto_info (0 for ChaCha20)
+ * @iv_len: crypto_info iv bytes
+ * @info_size: sizeof the tls12_crypto_info_* structure
+ * @off_iv: offset of iv in it
+ * @off_key: offset of key
+ * @off_salt: offset of salt
+ * @off_seq: offset of rec_seq
+ * @md: the suite's hash (mbedtls_md_type_t)
+ */
+struct ssa_cipher_desc {
+	u16 iana;
+	u16 cipher;
+	u8 key_len;
+	u8 salt_len;
+	u8 iv_len;
+	u8 info_size;
+	u8 off_iv;
+	u8 off_key;
+	u8 off_salt;
+	u8 off_seq;
+	int md;
+};
+
+/**
+ * struct ssa_traffic_keys - one direction's keys
+ * @key: AEAD key
+ * @iv: TLS 1.3 IV, or TLS 1.2 fixed IV
+ * @seq: next record sequence number, big-endian
+ */
+struct ssa_traffic_keys {
+	u8 key[SSA_KEY_MAX];
+	u8 iv[SSA_IV_MAX];
+	u8 seq[8];
+};
+
+const struct ssa_cipher_desc *ssa_cipher_desc_find(u16 iana);
+int ssa_tls13_traffic_keys(const struct ssa_cipher_desc *desc, const u8 *secret,
+			   size_t secret_len, struct ssa_traffic_keys *k);
+int ssa_tls12_traffic_keys(const struct ssa_cipher_desc *desc, int prf,
+			   const u8 *master, const u8 *client_random,
+			   const u8 *server_random, struct ssa_traffic_keys *client,
+			   struct ssa_traffic_keys *server);
+unsigned int ssa_ktls_fill(const struct ssa_cipher_desc *desc, u16 version,
+			   const struct ssa_traffic_keys *k, u8 *info);
+int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
+		     const u8 *tx, const u8 *rx, unsigned int len);
+
+/* --- record.c: non-data records after the handshake --------------------------- */
+
+const char *ssa_alert_name(u8 desc);
+int ssa_control_record(struct ssa_sock *ssk, u8 type, const u8 *body, int len);
 
 #endif /* _SSA_TLS_SSA_H */

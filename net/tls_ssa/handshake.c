@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The handshake engine: mbedTLS in a kernel worker, over the socket's
+ * own TCP, then the keys to kTLS.
+ *
+ * A client handshake starts when TCP reaches ESTABLISHED (the socket's
+ * sk_state_change, so blocking and non-blocking connect() share one
+ * path).  The worker pins the socket's file while it runs, so the socket
+ * outlives an application that closes it mid-handshake; it notices that
+ * (only its own reference is left) and gives up.  No socket lock is held
+ * across mbedTLS calls (DESIGN §5 rule 6): the bio uses MSG_DONTWAIT and
+ * the worker sleeps on the socket's wait queue between steps.
+ */
+
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/workqueue.h>
+#include <linux/file.h>
+#include <linux/uio.h>
+#include <linux/jiffies.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "tls_ssa.h"
+#include "compat.h"
+#include "ssa_mbedtls.h"
+
+#define SSA_HANDSHAKE_TIMEOUT	(30 * HZ)
+#define SSA_PEER_ID_MAX		256
+
+struct workqueue_struct *ssa_wq;
+
+/**
+ * struct ssa_hs - one handshake in flight (freed when it ends)
+ * @conf: mbedTLS configuration for this connection
+ * @ssl: mbedTLS context
+ * @ssk: the socket's state
+ * @sock: the socket
+ * @trust: the anchors this handshake verifies against
+ * @ciphers: 0-terminated suite list for mbedTLS
+ * @groups: 0-terminated group list for mbedTLS
+ * @alpn: NULL-terminated protocol list for mbedTLS, pointing into @alpn_buf
+ * @alpn_buf: copy of the socket's ALPN list, split in place
+ * @sock_err: errno of the last failed socket call in the bio
+ * @name_ok: the leaf certificate names the peer
+ * @secret_len: length of the TLS 1.3 traffic secrets
+ * @c_secret: client_application_traffic_secret_0
+ * @s_secret: server_application_traffic_secret_0
+ * @master: TLS 1.2 master secret
+ * @randoms: TLS 1.2 client random || server random
+ * @prf: TLS 1.2 PRF id
+ */
+struct ssa_hs {
+	mbedtls_ssl_config conf;
+	mbedtls_ssl_context ssl;
+	struct ssa_sock *ssk;
+	struct socket *sock;
+	struct ssa_trust *trust;
+	int ciphers[16];
+	u16 groups[8];
+	const char *alpn[16];
+	char alpn_buf[SSA_ALPN_LEN + 1];
+	int sock_err;
+	bool name_ok;
+	size_t secret_len;
+	u8 c_secret[64];
+	u8 s_secret[64];
+	u8 master[48];
+	u8 randoms[64];
+	int prf;
+};
+
+/* --- bio: the socket's own TCP, never reading more than asked --------- */
+
+static int ssa_bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct ssa_hs *hs = ctx;
+	const struct ssa_family *fam = ssa_family_get(hs->sock->sk);
+	struct kvec vec = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	int ret;
+
+	iov_iter_kvec(&msg.msg_iter, WRITE, &vec, 1, len);
+	ret = fam->base_ops->sendmsg(hs->sock, &msg, len);
+	if (ret == -EAGAIN)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	if (ret < 0) {
+		hs->sock_err = ret;
+		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+	}
+	return ret;
+}
+
+static int ssa_bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct ssa_hs *hs = ctx;
+	const struct ssa_family *fam = ssa_family_get(hs->sock->sk);
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	int ret;
+
+	iov_iter_kvec(&msg.msg_iter, READ, &vec, 1, len);
+	ret = fam->base_ops->recvmsg(hs->sock, &msg, len, MSG_DONTWAIT);
+	if (ret == -EAGAIN)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	if (ret == 0)
+		return MBEDTLS_ERR_SSL_CONN_EOF;
+	if (ret < 0) {
+		hs->sock_err = ret;
+		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+	}
+	return ret;
+}
+
+/* --- mbedTLS callbacks -------------------------------------------------- */
+
+static void ssa_export_keys(void *ctx, mbedtls_ssl_key_export_type type,
+			    const unsigned char *secret, size_t secret_len,
+			    const unsigned char client_random[32],
+			    const unsigned char server_random[32],
+			    mbedtls_tls_prf_types tls_prf_type)
+{
+	struct ssa_hs *hs = ctx;
+
+	switch (type) {
+	case MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET:
+		if (secret_len != sizeof(hs->master))
+			return;
+		memcpy(hs->master, secret, secret_len);
+		memcpy(hs->randoms, client_random, 32);
+		memcpy(hs->randoms + 32, server_random, 32);
+		hs->prf = tls_prf_type;
+		break;
+	case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET:
+		if (secret_len > sizeof(hs->c_secret))
+			return;
+		memcpy(hs->c_secret, secret, secret_len);
+		hs->secret_len = secret_len;
+		break;
+	case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET:
+		if (secret_len > sizeof(hs->s_secret))
+			return;
+		memcpy(hs->s_secret, secret, secret_len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Runs for each certificate of the peer's chain, root first. */
+static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags)
+{
+	struct ssa_hs *hs = ctx;
+
+	if (depth == 0) {
+		hs->name_ok = ssa_cert_matches_peer(crt, hs->ssk->hostname, hs->sock->sk);
+		if (!hs->name_ok)
+			*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	}
+	return 0;
+}
+
+/* --- set-up --------------------------------------------------------------- */
+
+static int ssa_hs_setup(struct ssa_hs *hs)
+{
+	struct ssa_sock *ssk = hs->ssk;
+	unsigned int i, n;
+	char *p;
+	int ret;
+
+	mbedtls_ssl_config_init(&hs->conf);
+	mbedtls_ssl_init(&hs->ssl);
+	ret = mbedtls_ssl_config_defaults(&hs->conf, MBEDTLS_SSL_IS_CLIENT,
+					  MBEDTLS_SSL_TRANSPORT_STREAM,
+					  MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret)
+		return ret;
+	mbedtls_ssl_conf_min_tls_version(&hs->conf, ssk->version_min);
+	mbedtls_ssl_conf_max_tls_version(&hs->conf, ssk->version_max);
+
+	for (i = 0, n = 0; i < ssa_ciphers_count && n < ARRAY_SIZE(hs->ciphers) - 1; i++)
+		if (ssk->ciphers & BIT(i))
+			hs->ciphers[n++] = ssa_ciphers[i].iana;
+	hs->ciphers[n] = 0;
+	mbedtls_ssl_conf_ciphersuites(&hs->conf, hs->ciphers);
+
+	for (i = 0, n = 0; i < ssa_groups_count && n < ARRAY_SIZE(hs->groups) - 1; i++)
+		if (ssk->groups & BIT(i))
+			hs->groups[n++] = ssa_groups[i].iana;
+	hs->groups[n] = 0;
+	mbedtls_ssl_conf_groups(&hs->conf, hs->groups);
+
+	if (ssk->alpn[0]) {
+		strscpy(hs->alpn_buf, ssk->alpn, sizeof(hs->alpn_buf));
+		for (p = hs->alpn_buf, n = 0; p && n < ARRAY_SIZE(hs->alpn) - 1; n++)
+			hs->alpn[n] = strsep(&p, ",");
+		hs->alpn[n] = NULL;
+		ret = mbedtls_ssl_conf_alpn_protocols(&hs->conf, hs->alpn);
+		if (ret)
+			return ret;
+	}
+
+	mbedtls_ssl_conf_authmode(&hs->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
+	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
+	mbedtls_ssl_conf_rng(&hs->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+	mbedtls_ssl_conf_session_tickets(&hs->conf, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+
+	ret = mbedtls_ssl_setup(&hs->ssl, &hs->conf);
+	if (ret)
+		return ret;
+	/* CVE-2025-27809: without a name mbedTLS would skip the name check;
+	 * an explicit NULL says "no SNI" and our callback checks the address.
+	 */
+	ret = mbedtls_ssl_set_hostname(&hs->ssl, ssk->hostname);
+	if (ret)
+		return ret;
+	mbedtls_ssl_set_bio(&hs->ssl, hs, ssa_bio_send, ssa_bio_recv, NULL);
+	mbedtls_ssl_set_export_keys_cb(&hs->ssl, ssa_export_keys, hs);
+	return 0;
+}
+
+/* --- the handshake loop ---------------------------------------------------- */
+
+static bool ssa_hs_can_progress(struct sock *sk, bool want_read)
+{
+	if (READ_ONCE(sk->sk_err) || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+	    inet_sk_state_load(sk) != TCP_ESTABLISHED)
+		return true;
+	if (want_read)
+		return !skb_queue_empty_lockless(&sk->sk_receive_queue);
+	return sk_stream_is_writeable(sk);
+}
+
+/* The peer presented one certificate, issued by itself. */
+static bool ssa_hs_self_signed(struct ssa_hs *hs)
+{
+	const mbedtls_ssl_session *sess = hs->ssl.session_negotiate;
+	const mbedtls_x509_crt *c = sess ? sess->peer_cert : NULL;
+
+	return c && !c->next && c->issuer_raw.len == c->subject_raw.len &&
+	       !memcmp(c->issuer_raw.p, c->subject_raw.p, c->subject_raw.len);
+}
+
+/**
+ * ssa_hs_error() - turn an mbedTLS handshake result into errno and words
+ * @ssk: the socket, whose TLS_ERROR is set
+ * @ret: mbedTLS's return code
+ * @sock_err: errno from the bio's last socket call, or 0
+ * @flags: certificate verification flags
+ * @self_signed: the peer's chain is one self-signed certificate
+ * @alert: the fatal alert the peer sent, or -1
+ *
+ * Return: the negative errno DESIGN §3 assigns.
+ */
+int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
+		 bool self_signed, int alert)
+{
+	char why[96];
+
+	if (sock_err) {
+		ssa_sock_set_error(ssk, "connection failed during the handshake (%d)", sock_err);
+		return sock_err == -EPIPE ? -ECONNRESET : sock_err;
+	}
+	switch (ret) {
+	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+		ssa_sock_set_error(ssk, "certificate verify failed: %s",
+				   ssa_verify_reason(flags, self_signed));
+		return -EKEYREJECTED;
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+		ssa_sock_set_error(ssk, "peer closed the connection during the handshake");
+		return -ECONNRESET;
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+		if (alert >= 0)
+			ssa_sock_set_error(ssk, "peer sent a fatal alert during the handshake: %s (%d)",
+					   ssa_alert_name(alert), alert);
+		else
+			ssa_sock_set_error(ssk, "peer sent a fatal alert during the handshake");
+		return -EPROTO;
+	case MBEDTLS_ERR_SSL_ALLOC_FAILED:
+	case MBEDTLS_ERR_X509_ALLOC_FAILED:
+	case MBEDTLS_ERR_PK_ALLOC_FAILED:
+	case MBEDTLS_ERR_MPI_ALLOC_FAILED:
+		ssa_sock_set_error(ssk, "out of memory during the handshake");
+		return -ENOMEM;
+	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
+		ssa_sock_set_error(ssk, "no TLS version in common with the peer (allowed: TLS 1.2, TLS 1.3)");
+		return -EPROTO;
+	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+		ssa_sock_set_error(ssk, "handshake failure: no cipher suite, group or signature algorithm in common");
+		return -EPROTO;
+	default:
+		mbedtls_strerror(ret, why, sizeof(why));
+		ssa_sock_set_error(ssk, "handshake failed: %s", why);
+		return -EPROTO;
+	}
+}
+
+/**
+ * ssa_peer_chain_keep() - keep the peer's chain as PEM for getsockopt
+ * @ssk: the socket's state
+ * @peer: the peer's certificate chain, leaf first
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ssa_peer_chain_keep(struct ssa_sock *ssk, const mbedtls_x509_crt *peer)
+{
+	static const char hdr[] = "-----BEGIN CERTIFICATE-----\n";
+	static const char ftr[] = "-----END CERTIFICATE-----\n";
+	const mbedtls_x509_crt *c;
+	size_t cap = 1, off = 0, olen;
+	char *pem;
+
+	for (c = peer; c && c->raw.p; c = c->next)
+		cap += sizeof(hdr) + sizeof(ftr) + c->raw.len * 4 / 3 + c->raw.len / 48 + 8;
+	pem = kvmalloc(cap, GFP_KERNEL);
+	if (!pem)
+		return -ENOMEM;
+	for (c = peer; c && c->raw.p; c = c->next) {
+		if (mbedtls_pem_write_buffer(hdr, ftr, c->raw.p, c->raw.len,
+					     (u8 *)pem + off, cap - off, &olen)) {
+			kvfree(pem);
+			return -ENOMEM;
+		}
+		off += olen - 1;	/* olen counts the NUL */
+	}
+	pem[off] = '\0';
+	ssk->peer_chain = pem;
+	ssk->peer_chain_len = off;
+	return 0;
+}
+
+/* Return: 0, or a negative errno with TLS_ERROR set. */
+static int ssa_hs_run(struct ssa_hs *hs)
+{
+	struct sock *sk = hs->sock->sk;
+	unsigned long deadline = jiffies + SSA_HANDSHAKE_TIMEOUT;
+	int ret;
+
+	for (;;) {
+		ret = mbedtls_ssl_handshake(&hs->ssl);
+		if (!ret)
+			return 0;
+		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
+			break;
+		if (time_after_eq(jiffies, deadline)) {
+			ssa_sock_set_error(hs->ssk, "handshake timed out after %u s",
+					   SSA_HANDSHAKE_TIMEOUT / HZ);
+			return -ETIMEDOUT;
+		}
+		/* Wake up now and then to notice a close() by the application. */
+		wait_event_interruptible_timeout(*sk_sleep(sk),
+			ssa_hs_can_progress(sk, ret == MBEDTLS_ERR_SSL_WANT_READ),
+			min_t(long, deadline - jiffies, HZ / 4));
+		if (ssa_file_only_ours(hs->sock->file)) {
+			ssa_sock_set_error(hs->ssk, "handshake abandoned: the socket was closed");
+			return -ECONNABORTED;
+		}
+	}
+	return ssa_hs_error(hs->ssk, ret, hs->sock_err,
+			    mbedtls_ssl_get_verify_result(&hs->ssl), ssa_hs_self_signed(hs),
+			    ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && hs->ssl.in_msg ?
+			    hs->ssl.in_msg[1] : -1);
+}
+
+/* --- results kept after the handshake ---------------------------------------- */
+
+static int ssa_hs_keep_results(struct ssa_hs *hs)
+{
+	struct ssa_sock *ssk = hs->ssk;
+	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&hs->ssl);
+	const char *alpn = mbedtls_ssl_get_alpn_protocol(&hs->ssl);
+	char *id;
+
+	ssk->version = mbedtls_ssl_get_version_number(&hs->ssl);
+	ssk->cipher = mbedtls_ssl_get_ciphersuite_id_from_ssl(&hs->ssl);
+	strscpy(ssk->alpn_selected, alpn ?: "", sizeof(ssk->alpn_selected));
+	if (!peer)
+		return 0;
+	id = kmalloc(SSA_PEER_ID_MAX, GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+	if (mbedtls_x509_dn_gets(id, SSA_PEER_ID_MAX, &peer->subject) < 0)
+		id[0] = '\0';
+	ssk->peer_identity = id;
+	return ssa_peer_chain_keep(ssk, peer);
+}
+
+/* Keys for kTLS from what mbedTLS exported, then the hand-off. */
+static int ssa_hs_to_ktls(struct ssa_hs *hs)
+{
+	struct ssa_sock *ssk = hs->ssk;
+	const struct ssa_cipher_desc *desc = ssa_cipher_desc_find(ssk->cipher);
+	struct ssa_traffic_keys tx = {}, rx = {};
+	u8 tx_info[SSA_CRYPTO_INFO_MAX], rx_info[SSA_CRYPTO_INFO_MAX];
+	unsigned int len;
+	int err;
+
+	if (!desc) {
+		ssa_sock_set_error(ssk, "negotiated suite 0x%04x cannot be carried by kernel TLS",
+				   ssk->cipher);
+		return -EPROTO;
+	}
+	if (mbedtls_ssl_check_pending(&hs->ssl)) {
+		ssa_sock_set_error(ssk, "peer sent data before the handshake completed");
+		return -EPROTO;
+	}
+	if (ssk->version == TLS_VERSION_1_3)
+		err = hs->secret_len ? ssa_tls13_traffic_keys(desc, hs->c_secret, hs->secret_len, &tx) ?:
+				       ssa_tls13_traffic_keys(desc, hs->s_secret, hs->secret_len, &rx) :
+				       -EINVAL;
+	else
+		err = ssa_tls12_traffic_keys(desc, hs->prf, hs->master, hs->randoms,
+					     hs->randoms + 32, &tx, &rx);
+	if (err) {
+		ssa_sock_set_error(ssk, "could not derive the traffic keys");
+		goto out;
+	}
+	/* Sequence numbers from mbedTLS's own counters (DESIGN §5 rule 4). */
+	memcpy(tx.seq, hs->ssl.cur_out_ctr, 8);
+	memcpy(rx.seq, hs->ssl.in_ctr, 8);
+	ssa_ktls_fill(desc, ssk->version, &tx, tx_info);
+	len = ssa_ktls_fill(desc, ssk->version, &rx, rx_info);
+	err = ssa_ktls_install(hs->sock, ssk, tx_info, rx_info, len);
+out:
+	memzero_explicit(&tx, sizeof(tx));
+	memzero_explicit(&rx, sizeof(rx));
+	memzero_explicit(tx_info, sizeof(tx_info));
+	memzero_explicit(rx_info, sizeof(rx_info));
+	return err;
+}
+
+static void ssa_hs_free(struct ssa_hs *hs)
+{
+	mbedtls_ssl_free(&hs->ssl);
+	mbedtls_ssl_config_free(&hs->conf);
+	ssa_trust_put(hs->trust);
+	kvfree_sensitive(hs, sizeof(*hs));
+}
+
+static int ssa_hs_client(struct ssa_sock *ssk, struct socket *sock)
+{
+	struct ssa_hs *hs;
+	int err, ret;
+
+	hs = kvzalloc(sizeof(*hs), GFP_KERNEL);
+	if (!hs)
+		return -ENOMEM;
+	hs->ssk = ssk;
+	hs->sock = sock;
+	hs->trust = ssk->trust ? ssa_trust_get(ssk->trust) : ssa_trust_system();
+	if (!hs->trust) {
+		ssa_sock_set_error(ssk, "no trust anchors: the system store is missing and none were pinned");
+		err = -EKEYREJECTED;
+		goto out;
+	}
+	ret = ssa_hs_setup(hs);
+	if (ret) {
+		err = ssa_hs_error(ssk, ret, 0, 0, false, -1);
+		goto out;
+	}
+	err = ssa_hs_run(hs);
+	if (!err)
+		err = ssa_hs_keep_results(hs);
+	if (!err)
+		err = ssa_hs_to_ktls(hs);
+out:
+	ssa_hs_free(hs);
+	return err;
+}
+
+/* Ends a handshake: publish the result and wake whoever waits. */
+static void ssa_hs_finish(struct ssa_sock *ssk, struct socket *sock, int err)
+{
+	struct sock *sk = sock->sk;
+
+	lock_sock(sk);
+	ssa_state_change_unhook(sk, ssk);
+	if (err) {
+		ssk->hs_err = err;
+		WRITE_ONCE(sk->sk_err, -err);
+		WRITE_ONCE(ssk->state, SSA_FAILED);
+	} else {
+		WRITE_ONCE(ssk->state, SSA_ESTABLISHED);
+	}
+	release_sock(sk);
+	if (err) {
+		sk_error_report(sk);
+		/* A fatal alert has gone out where mbedTLS could send one. */
+		kernel_sock_shutdown(sock, SHUT_RDWR);
+	}
+	wake_up_interruptible_all(sk_sleep(sk));
+}
+
+static void ssa_hs_work(struct work_struct *work)
+{
+	struct ssa_sock *ssk = container_of(work, struct ssa_sock, hs_work);
+	struct socket *sock = ssk->hs_sock;
+	struct file *file = sock->file;
+	int err;
+
+	if (inet_sk_state_load(sock->sk) != TCP_ESTABLISHED) {
+		err = -(READ_ONCE(sock->sk->sk_err) ?: ECONNRESET);
+		ssa_sock_set_error(ssk, "TCP connection lost before the handshake (%d)", err);
+	} else {
+		err = ssa_hs_client(ssk, sock);
+	}
+	ssa_hs_finish(ssk, sock, err);
+	fput(file);
+}
+
+/**
+ * ssa_handshake_queue() - start the handshake of a connected socket
+ * @ssk: its state, in SSA_HANDSHAKE
+ * @sock: the socket
+ *
+ * May be called in softirq context (from sk_state_change).  Pins the
+ * socket's file for the worker; if the file is already being released
+ * the handshake is not started.
+ *
+ * Return: true if the worker was queued.
+ */
+bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock)
+{
+	if (!sock || !sock->file || !ssa_file_tryget(sock->file))
+		return false;
+	ssk->hs_sock = sock;
+	INIT_WORK(&ssk->hs_work, ssa_hs_work);
+	queue_work(ssa_wq, &ssk->hs_work);
+	return true;
+}
+
+/**
+ * ssa_handshake_init() - create the handshake workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ssa_handshake_init(void)
+{
+	/* Unbound: handshakes are CPU-heavy and must not pin one CPU. */
+	ssa_wq = alloc_workqueue("tls_ssa", WQ_UNBOUND, 0);
+	return ssa_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * ssa_handshake_exit() - destroy the workqueue (no socket can be left)
+ */
+void ssa_handshake_exit(void)
+{
+	destroy_workqueue(ssa_wq);
+}

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hand-off to kTLS: traffic keys derived from what mbedTLS exported,
+ * mapped table-driven onto the kernel's tls12_crypto_info_* structures,
+ * installed with TCP_ULP "tls" + SOL_TLS TLS_TX/TLS_RX on the genuine TCP
+ * prot/ops (DESIGN §5 rule 2), then the module's post-handshake ops in
+ * front of kTLS's.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/mutex.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+#include <net/tls.h>
+#include <uapi/linux/tls.h>
+
+#include "tls_ssa.h"
+#include "ssa_mbedtls.h"
+
+#define SSA_CIPHER(iana_, name, st, md_)					\
+	{								\
+		.iana = iana_,						\
+		.cipher = TLS_CIPHER_##name,				\
+		.key_len = TLS_CIPHER_##name##_KEY_SIZE,		\
+		.salt_len = TLS_CIPHER_##name##_SALT_SIZE,		\
+		.iv_len = TLS_CIPHER_##name##_IV_SIZE,			\
+		.info_size = sizeof(struct st),				\
+		.off_iv = offsetof(struct st, iv),			\
+		.off_key = offsetof(struct st, key),			\
+		.off_salt = offsetof(struct st, salt),			\
+		.off_seq = offsetof(struct st, rec_seq),		\
+		.md = md_,						\
+	}
+
+/* Every suite tls_ssa negotiates, and how kTLS carries it. */
+static const struct ssa_cipher_desc ssa_cipher_descs[] = {
+	SSA_CIPHER(0x1301, AES_GCM_128, tls12_crypto_info_aes_gcm_128, MBEDTLS_MD_SHA256),
+	SSA_CIPHER(0x1302, AES_GCM_256, tls12_crypto_info_aes_gcm_256, MBEDTLS_MD_SHA384),
+	SSA_CIPHER(0x1303, CHACHA20_POLY1305, tls12_crypto_info_chacha20_poly1305,
+		   MBEDTLS_MD_SHA256),
+	SSA_CIPHER(0x1304, AES_CCM_128, tls12_crypto_info_aes_ccm_128, MBEDTLS_MD_SHA256),
+	SSA_CIPHER(0xc02b, AES_GCM_128, tls12_crypto_info_aes_gcm_128, MBEDTLS_MD_SHA256),
+	SSA_CIPHER(0xc02f, AES_GCM_128, tls12_crypto_info_aes_gcm_128, MBEDTLS_MD_SHA256),
+	SSA_CIPHER(0xc02c, AES_GCM_256, tls12_crypto_info_aes_gcm_256, MBEDTLS_MD_SHA384),
+	SSA_CIPHER(0xc030, AES_GCM_256, tls12_crypto_info_aes_gcm_256, MBEDTLS_MD_SHA384),
+	SSA_CIPHER(0xcca9, CHACHA20_POLY1305, tls12_crypto_info_chacha20_poly1305,
+		   MBEDTLS_MD_SHA256),
+	SSA_CIPHER(0xcca8, CHACHA20_POLY1305, tls12_crypto_info_chacha20_poly1305,
+		   MBEDTLS_MD_SHA256),
+};
+
+static_assert(sizeof(struct tls12_crypto_info_aes_gcm_256) <= SSA_CRYPTO_INFO_MAX);
+static_assert(sizeof(struct tls12_crypto_info_chacha20_poly1305) <= SSA_CRYPTO_INFO_MAX);
+static_assert(TLS_CIPHER_AES_GCM_256_KEY_SIZE <= SSA_KEY_MAX);
+static_assert(TLS_CIPHER_CHACHA20_POLY1305_IV_SIZE <= SSA_IV_MAX);
+
+/**
+ * ssa_cipher_desc_find() - how kTLS carries a cipher suite
+ * @iana: the suite's IANA number
+ *
+ * Return: the descriptor, or NULL if kTLS cannot carry the suite.
+ */
+const struct ssa_cipher_desc *ssa_cipher_desc_find(u16 iana)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ssa_cipher_descs); i++)
+		if (ssa_cipher_descs[i].iana == iana)
+			return &ssa_cipher_descs[i];
+	return NULL;
+}
+
+/* RFC 8446 7.1: HKDF-Expand-Label(Secret, Label, "", Length) */
+static int ssa_hkdf_expand_label(mbedtls_md_type_t md, const u8 *secret,
+				 size_t secret_len, const char *label,
+				 u8 *out, size_t out_len)
+{
+	u8 info[2 + 1 + 6 + 16 + 1];
+	size_t llen = strlen(label), n = 0;
+	int ret;
+
+	if (llen > 16)
+		return -EINVAL;
+	info[n++] = out_len >> 8;
+	info[n++] = out_len & 0xff;
+	info[n++] = 6 + llen;
+	memcpy(info + n, "tls13 ", 6);
+	n += 6;
+	memcpy(info + n, label, llen);
+	n += llen;
+	info[n++] = 0;	/* empty context */
+	ret = mbedtls_hkdf_expand(mbedtls_md_info_from_type(md), secret, secret_len,
+				  info, n, out, out_len);
+	memzero_explicit(info, sizeof(info));
+	return ret ? -EINVAL : 0;
+}
+
+/**
+ * ssa_tls13_traffic_keys() - key and IV from a TLS 1.3 traffic secret
+ * @desc: the negotiated suite
+ * @secret: [sender]_application_traffic_secret_N
+ * @secret_len: its length (the suite's hash length)
+ * @k: out: key and 12-byte IV (sequence number left as is)
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ssa_tls13_traffic_keys(const struct ssa_cipher_desc *desc, const u8 *secret,
+			   size_t secret_len, struct ssa_traffic_keys *k)
+{
+	int err;
+
+	err = ssa_hkdf_expand_label(desc->md, secret, secret_len, "key",
+				    k->key, desc->key_len);
+	if (!err)
+		err = ssa_hkdf_expand_label(desc->md, secret, secret_len, "iv",
+					    k->iv, desc->salt_len + desc->iv_len);
+	return err;
+}
+
+/**
+ * ssa_tls12_traffic_keys() - both directions' keys from a TLS 1.2 master
+ * secret (RFC 5246 6.3 key_block; AEAD suites have no MAC keys)
+ * @desc: the negotiated suite
+ * @prf: mbedTLS's PRF id for the suite
+ * @master: the 48-byte master secret
+ * @client_random: ClientHello.random
+ * @server_random: ServerHello.random
+ * @client: out: client_write key and fixed IV
+ * @server: out: server_write key and fixed IV
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ssa_tls12_traffic_keys(const struct ssa_cipher_desc *desc, int prf,
+			   const u8 *master, const u8 *client_random,
+			   const u8 *server_random, struct ssa_traffic_keys *client,
+			   struct ssa_traffic_keys *server)
+{
+	/* Fixed IV: the 4-byte salt for GCM/CCM, all 12 bytes for ChaCha20. */
+	size_t fixed = desc->salt_len ?: desc->iv_len;
+	u8 block[2 * (SSA_KEY_MAX + SSA_IV_MAX)], seed[64];
+	size_t klen = desc->key_len;
+	int ret;
+
+	memcpy(seed, server_random, 32);
+	memcpy(seed + 32, client_random, 32);
+	ret = mbedtls_ssl_tls_prf(prf, master, 48, "key expansion", seed, 64,
+				  block, 2 * (klen + fixed));
+	if (!ret) {
+		memcpy(client->key, block, klen);
+		memcpy(server->key, block + klen, klen);
+		memcpy(client->iv, block + 2 * klen, fixed);
+		memcpy(server->iv, block + 2 * klen + fixed, fixed);
+	}
+	memzero_explicit(block, sizeof(block));
+	return ret ? -EINVAL : 0;
+}
+
+/**
+ * ssa_ktls_fill() - lay keys out as kTLS's crypto_info for one direction
+ * @desc: the negotiated suite
+ * @version: TLS_VERSION_1_2 or TLS_VERSION_1_3
+ * @k: key, IV and big-endian sequence number
+ * @info: out: SSA_CRYPTO_INFO_MAX bytes
+ *
+ * TLS 1.3 and ChaCha20: the 12-byte IV is salt || iv.  TLS 1.2 GCM/CCM:
+ * salt is the fixed IV and iv the first explicit nonce, for which the
+ * sequence number is used (RFC 5288 3 allows any unique value).
+ *
+ * Return: bytes of @info to pass to setsockopt.
+ */
+unsigned int ssa_ktls_fill(const struct ssa_cipher_desc *desc, u16 version,
+			   const struct ssa_traffic_keys *k, u8 *info)
+{
+	struct tls_crypto_info *ci = (struct tls_crypto_info *)info;
+
+	memset(info, 0, SSA_CRYPTO_INFO_MAX);
+	ci->version = version;
+	ci->cipher_type = desc->cipher;
+	memcpy(info + desc->off_key, k->key, desc->key_len);
+	memcpy(info + desc->off_seq, k->seq, 8);
+	if (version == TLS_VERSION_1_2 && desc->salt_len) {
+		memcpy(info + desc->off_salt, k->iv, desc->salt_len);
+		memcpy(info + desc->off_iv, k->seq, desc->iv_len);
+	} else {
+		memcpy(info + desc->off_salt, k->iv, desc->salt_len);
+		memcpy(info + desc->off_iv, k->iv + desc->salt_len, desc->iv_len);
+	}
+	return desc->info_size;
+}
+
+/* --- post-handshake ops ---------------------------------------------- */
+
+/* kTLS has one ops table per (family, tx conf, rx conf); ours wrap the
+ * one a socket ends up with.  Built on first use, kept until unload.
+ */
+#define SSA_POST_OPS_MAX	8
+
+static struct {
+	const struct proto_ops *ktls;
+	struct proto_ops ops;
+} ssa_post_ops[SSA_POST_OPS_MAX];
+static DEFINE_MUTEX(ssa_post_ops_lock);	/* serialises building tables */
+
+static const struct proto_ops *ssa_ktls_ops(const struct socket *sock)
+{
+	const struct proto_ops *ops = READ_ONCE(sock->ops);
+	unsigned int i;
+
+	for (i = 0; i < SSA_POST_OPS_MAX; i++)
+		if (&ssa_post_ops[i].ops == ops)
+			return ssa_post_ops[i].ktls;
+	return ops;
+}
+
+static int ssa_post_setsockopt(struct socket *sock, int level, int optname,
+			       sockptr_t optval, unsigned int optlen)
+{
+	if (level == IPPROTO_TLS)
+		return ssa_sockopt_set(sock->sk, optname, optval, optlen);
+	if (level == SOL_TLS || (level == SOL_TCP && optname == TCP_ULP))
+		return -EOPNOTSUPP;
+	return ssa_ktls_ops(sock)->setsockopt(sock, level, optname, optval, optlen);
+}
+
+static int ssa_post_getsockopt(struct socket *sock, int level, int optname,
+			       char __user *optval, int __user *optlen)
+{
+	if (level == IPPROTO_TLS)
+		return ssa_sockopt_get(sock->sk, optname, optval, optlen);
+	if (level == SOL_TLS)
+		return -EOPNOTSUPP;
+	return ssa_ktls_ops(sock)->getsockopt(sock, level, optname, optval, optlen);
+}
+
+static int ssa_post_connect(struct socket *sock, struct sockaddr *uaddr,
+			    int addr_len, int flags)
+{
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+
+	return ssk && ssk->state == SSA_ESTABLISHED ? -EISCONN : ssa_sock_error(ssk);
+}
+
+static int ssa_post_listen(struct socket *sock, int backlog)
+{
+	return -EINVAL;
+}
+
+/* Send a close_notify alert once (RFC 8446 6.1), best effort. */
+static void ssa_send_close_notify(struct socket *sock, struct ssa_sock *ssk,
+				  int flags)
+{
+	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
+	static const u8 alert[2] = { 1, 0 };	/* warning, close_notify */
+	struct msghdr msg = { .msg_flags = flags };
+	struct kvec vec = { .iov_base = (void *)alert, .iov_len = 2 };
+	struct cmsghdr *cmsg;
+
+	if (ssk->state != SSA_ESTABLISHED || test_and_set_bit(SSA_F_CLOSE_SENT, &ssk->flags))
+		return;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_TLS;
+	cmsg->cmsg_type = TLS_SET_RECORD_TYPE;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(u8));
+	*(u8 *)CMSG_DATA(cmsg) = 21;	/* alert */
+	iov_iter_kvec(&msg.msg_iter, WRITE, &vec, 1, 2);
+	ssa_ktls_ops(sock)->sendmsg(sock, &msg, 2);
+}
+
+static int ssa_post_shutdown(struct socket *sock, int how)
+{
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+
+	/* shutdown() takes SHUT_RD/WR/RDWR (0/1/2); SHUT_WR/RDWR stop sending. */
+	if (ssk && how >= SHUT_WR && how <= SHUT_RDWR)
+		ssa_send_close_notify(sock, ssk, 0);
+	return ssa_ktls_ops(sock)->shutdown(sock, how);
+}
+
+static int ssa_post_release(struct socket *sock)
+{
+	const struct proto_ops *ktls = ssa_ktls_ops(sock);
+	struct ssa_sock *ssk = sock->sk ? ssa_sock_get(sock->sk) : NULL;
+
+	if (ssk && !sock_flag(sock->sk, SOCK_LINGER))
+		ssa_send_close_notify(sock, ssk, MSG_DONTWAIT);
+	else if (ssk)
+		ssa_send_close_notify(sock, ssk, 0);
+	return ktls->release(sock);
+}
+
+/* Application data reaches the application; everything else is handled
+ * here.  kTLS returns a non-data record alone, with its type in a
+ * TLS_GET_RECORD_TYPE cmsg, so each call passes a kernel control buffer
+ * and remembers where in the caller's buffer a record would land.
+ */
+static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
+			    size_t size, int flags)
+{
+	const struct proto_ops *ktls = ssa_ktls_ops(sock);
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
+	void __user *uctl = msg->msg_control_user;
+	size_t uctllen = msg->msg_controllen;
+	bool uctl_is_user = msg->msg_control_is_user;
+	int ret;
+
+	if (!ssk)
+		return -EBADFD;
+	for (;;) {
+		struct iov_iter saved = msg->msg_iter;
+		struct cmsghdr *cmsg;
+		u8 type = 0, body[2] = { 0, 0 };
+
+		if (test_bit(SSA_F_RX_EOF, &ssk->flags))
+			return 0;
+		if (ssk->rx_err)
+			return ssk->rx_err;
+
+		msg->msg_control = cbuf;
+		msg->msg_controllen = sizeof(cbuf);
+		msg->msg_control_is_user = false;
+		msg->msg_flags &= ~MSG_CTRUNC;
+		ret = ktls->recvmsg(sock, msg, size, flags);
+		cmsg = (struct cmsghdr *)cbuf;
+		if (msg->msg_controllen < sizeof(cbuf) && cmsg->cmsg_level == SOL_TLS &&
+		    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
+			type = *(u8 *)CMSG_DATA(cmsg);
+		msg->msg_control_user = uctl;
+		msg->msg_controllen = uctllen;
+		msg->msg_control_is_user = uctl_is_user;
+
+		if (ret <= 0 || !type || type == TLS_RECORD_TYPE_DATA)
+			return ret;
+
+		/* A control record: its bytes landed in the caller's buffer. */
+		if (flags & MSG_PEEK) {
+			/* Consume it for real, into a kernel buffer. */
+			u8 rec[64];
+			struct msghdr kmsg = {};
+			struct kvec vec = { .iov_base = rec, .iov_len = sizeof(rec) };
+
+			kmsg.msg_control = cbuf;
+			kmsg.msg_controllen = sizeof(cbuf);
+			iov_iter_kvec(&kmsg.msg_iter, READ, &vec, 1, sizeof(rec));
+			ret = ktls->recvmsg(sock, &kmsg, sizeof(rec), flags & ~MSG_PEEK);
+			if (ret < 0)
+				return ret;
+			memcpy(body, rec, min_t(int, ret, 2));
+		} else {
+			struct iov_iter back = saved;
+
+			if (copy_from_iter(body, min_t(int, ret, 2), &back) != min_t(int, ret, 2))
+				return -EFAULT;
+		}
+		msg->msg_iter = saved;
+		ret = ssa_control_record(ssk, type, body, ret);
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *ktls)
+{
+	*ops = *ktls;
+	ops->owner = THIS_MODULE;
+	ops->release = ssa_post_release;
+	ops->connect = ssa_post_connect;
+	ops->listen = ssa_post_listen;
+	ops->shutdown = ssa_post_shutdown;
+	ops->setsockopt = ssa_post_setsockopt;
+	ops->getsockopt = ssa_post_getsockopt;
+	ops->recvmsg = ssa_post_recvmsg;
+}
+
+static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
+{
+	const struct proto_ops *ops = NULL;
+	unsigned int i;
+
+	mutex_lock(&ssa_post_ops_lock);
+	for (i = 0; i < SSA_POST_OPS_MAX; i++) {
+		if (ssa_post_ops[i].ktls == ktls) {
+			ops = &ssa_post_ops[i].ops;
+			break;
+		}
+		if (!ssa_post_ops[i].ktls) {
+			ssa_post_ops_setup(&ssa_post_ops[i].ops, ktls);
+			ssa_post_ops[i].ktls = ktls;
+			ops = &ssa_post_ops[i].ops;
+			break;
+		}
+	}
+	mutex_unlock(&ssa_post_ops_lock);
+	return ops;
+}
+
+/**
+ * ssa_ktls_install() - hand an established TLS session to kTLS
+ * @sock: the socket; the handshake worker owns it
+ * @ssk: its state
+ * @tx: crypto_info for sending
+ * @rx: crypto_info for receiving
+ * @len: bytes in each crypto_info
+ *
+ * Puts the genuine TCP prot/ops back (kTLS keeps one base table per
+ * family, DESIGN §5 rule 2), installs the "tls" ULP and both directions,
+ * then puts the post-handshake ops in front of kTLS's.  On any failure
+ * the socket still ends up with module-owned ops, so the module
+ * reference taken at socket() is dropped at close as usual.
+ *
+ * Return: 0 or a negative errno, with TLS_ERROR set.
+ */
+int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
+		     const u8 *tx, const u8 *rx, unsigned int len)
+{
+	struct sock *sk = sock->sk;
+	struct ssa_family *fam = ssa_family_get(sk);
+	const struct proto_ops *post;
+	int err;
+
+	WRITE_ONCE(sk->sk_prot, fam->base_prot);
+	WRITE_ONCE(sock->ops, fam->base_ops);
+
+	err = fam->base_ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
+	if (err) {
+		ssa_sock_set_error(ssk, "kernel TLS unavailable: TCP_ULP \"tls\" failed (%d)", err);
+		goto out;
+	}
+	err = sock->ops->setsockopt(sock, SOL_TLS, TLS_TX, KERNEL_SOCKPTR((void *)tx), len);
+	if (err) {
+		ssa_sock_set_error(ssk, "kernel TLS refused the send keys (%d)%s", err,
+				   err == -ENOENT ? ": cipher module not available" : "");
+		goto out;
+	}
+	err = sock->ops->setsockopt(sock, SOL_TLS, TLS_RX, KERNEL_SOCKPTR((void *)rx), len);
+	if (err)
+		ssa_sock_set_error(ssk, "kernel TLS refused the receive keys (%d)%s", err,
+				   err == -ENOENT ? ": cipher module not available" : "");
+out:
+	post = ssa_post_ops_get(READ_ONCE(sock->ops));
+	if (!post) {
+		/* Cannot happen with kTLS's table count; keep ops owned. */
+		WRITE_ONCE(sk->sk_prot, &fam->prot);
+		WRITE_ONCE(sock->ops, &fam->ops);
+		return err ?: -ENOMEM;
+	}
+	WRITE_ONCE(sock->ops, post);
+	return err;
+}

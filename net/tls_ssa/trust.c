@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Trust anchors: the system store (read once at load from the Debian CA
+ * bundle) and per-socket pinned anchors (TLS_TRUSTED_PEER_CERTIFICATES).
+ *
+ * A store is immutable once published and reference counted, so a
+ * handshake keeps using the store it started with even if the system
+ * store is replaced underneath it (the policy work will do that).
+ */
+
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/kref.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+
+#include "tls_ssa.h"
+#include "ssa_mbedtls.h"
+
+#define SSA_SYSTEM_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
+#define SSA_PEM_MAX		(4 << 20)
+
+/**
+ * struct ssa_trust - a set of trust anchors
+ * @ref: references: the publisher's plus one per user
+ * @free_work: frees the store in process context after a grace period
+ *	(freeing mbedTLS objects may sleep)
+ * @count: certificates parsed
+ * @crt: the certificates, a chain in mbedTLS's sense
+ */
+struct ssa_trust {
+	struct kref ref;
+	struct rcu_work free_work;
+	int count;
+	mbedtls_x509_crt crt;
+};
+
+static struct ssa_trust __rcu *ssa_system_trust;
+static DEFINE_MUTEX(ssa_trust_lock);	/* serialises publishing */
+
+/**
+ * ssa_read_file() - read a whole file as the calling process
+ * @path: absolute path
+ * @len: out: bytes read
+ *
+ * Opens with the caller's credentials, so a process cannot use a file it
+ * could not read itself.  The buffer is NUL-terminated (for PEM parsing)
+ * and must be released with kvfree_sensitive(buf, *len + 1).
+ *
+ * Return: the contents, or an ERR_PTR.
+ */
+void *ssa_read_file(const char *path, size_t *len)
+{
+	struct file *f;
+	loff_t size, pos = 0;
+	char *buf;
+	ssize_t n;
+
+	f = filp_open(path, O_RDONLY | O_NOCTTY, 0);
+	if (IS_ERR(f))
+		return f;
+	size = i_size_read(file_inode(f));
+	if (!S_ISREG(file_inode(f)->i_mode) || size <= 0 || size > SSA_PEM_MAX) {
+		buf = ERR_PTR(size > SSA_PEM_MAX ? -EFBIG : -EINVAL);
+		goto out;
+	}
+	buf = kvmalloc(size + 1, GFP_KERNEL);
+	if (!buf) {
+		buf = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	while (pos < size) {
+		n = kernel_read(f, buf + pos, size - pos, &pos);
+		if (n <= 0)
+			break;
+	}
+	buf[pos] = '\0';
+	*len = pos;
+out:
+	fput(f);
+	return buf;
+}
+
+static void ssa_trust_free_work(struct work_struct *work)
+{
+	struct ssa_trust *t = container_of(to_rcu_work(work), struct ssa_trust,
+					   free_work);
+
+	mbedtls_x509_crt_free(&t->crt);
+	kfree(t);
+}
+
+static void ssa_trust_release(struct kref *ref)
+{
+	struct ssa_trust *t = container_of(ref, struct ssa_trust, ref);
+
+	INIT_RCU_WORK(&t->free_work, ssa_trust_free_work);
+	queue_rcu_work(ssa_wq, &t->free_work);
+}
+
+/**
+ * ssa_trust_put() - drop a reference to a store
+ * @t: the store, or NULL
+ */
+void ssa_trust_put(struct ssa_trust *t)
+{
+	if (t)
+		kref_put(&t->ref, ssa_trust_release);
+}
+
+/**
+ * ssa_trust_get() - take another reference to a store
+ * @t: the store
+ *
+ * Return: @t.
+ */
+struct ssa_trust *ssa_trust_get(struct ssa_trust *t)
+{
+	kref_get(&t->ref);
+	return t;
+}
+
+/**
+ * ssa_trust_chain() - the certificates of a store, for mbedTLS
+ * @t: the store
+ *
+ * Return: the first certificate of the chain.
+ */
+mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t)
+{
+	return &t->crt;
+}
+
+/**
+ * ssa_trust_parse() - build a store from PEM text
+ * @pem: NUL-terminated PEM, one or more certificates
+ * @len: bytes in @pem, without the NUL
+ * @err: out: a reason in words on failure
+ *
+ * Certificates mbedTLS cannot parse are skipped; at least one must parse.
+ *
+ * Return: a store with one reference, or an ERR_PTR.
+ */
+struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
+{
+	const mbedtls_x509_crt *c;
+	struct ssa_trust *t;
+	int ret;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&t->ref);
+	mbedtls_x509_crt_init(&t->crt);
+	ret = mbedtls_x509_crt_parse(&t->crt, (const u8 *)pem, len + 1);
+	if (ret < 0 || !t->crt.raw.p) {
+		*err = ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? "out of memory" :
+		       "no certificate could be parsed";
+		mbedtls_x509_crt_free(&t->crt);
+		kfree(t);
+		return ERR_PTR(ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? -ENOMEM : -EINVAL);
+	}
+	for (c = &t->crt; c && c->raw.p; c = c->next)
+		t->count++;
+	return t;
+}
+
+/**
+ * ssa_trust_system() - a reference to the system store
+ *
+ * Return: the store (put it with ssa_trust_put()), or NULL if none.
+ */
+struct ssa_trust *ssa_trust_system(void)
+{
+	struct ssa_trust *t;
+
+	rcu_read_lock();
+	t = rcu_dereference(ssa_system_trust);
+	if (t && !kref_get_unless_zero(&t->ref))
+		t = NULL;
+	rcu_read_unlock();
+	return t;
+}
+
+/* Publish @t as the system store; takes over the caller's reference. */
+static void ssa_trust_publish(struct ssa_trust *t)
+{
+	struct ssa_trust *old;
+
+	mutex_lock(&ssa_trust_lock);
+	old = rcu_replace_pointer(ssa_system_trust, t,
+				  lockdep_is_held(&ssa_trust_lock));
+	mutex_unlock(&ssa_trust_lock);
+	ssa_trust_put(old);
+}
+
+/**
+ * ssa_trust_init() - load the system bundle, if the machine has one
+ *
+ * Without a bundle every verified handshake fails (closed), unless the
+ * socket pins its own anchors.
+ */
+void ssa_trust_init(void)
+{
+	const char *why = NULL;
+	struct ssa_trust *t;
+	size_t len = 0;
+	char *pem;
+
+	pem = ssa_read_file(SSA_SYSTEM_BUNDLE, &len);
+	if (IS_ERR(pem)) {
+		pr_warn("tls_ssa: no system trust store (%s: %ld)\n",
+			SSA_SYSTEM_BUNDLE, PTR_ERR(pem));
+		return;
+	}
+	t = ssa_trust_parse(pem, len, &why);
+	kvfree(pem);
+	if (IS_ERR(t)) {
+		pr_warn("tls_ssa: %s: %s\n", SSA_SYSTEM_BUNDLE, why);
+		return;
+	}
+	pr_info("tls_ssa: %d trust anchors from %s\n", t->count, SSA_SYSTEM_BUNDLE);
+	ssa_trust_publish(t);
+}
+
+/**
+ * ssa_trust_exit() - drop the system store
+ */
+void ssa_trust_exit(void)
+{
+	ssa_trust_publish(NULL);
+	/* The last store's free work must finish before the module goes. */
+	rcu_barrier();
+	flush_workqueue(ssa_wq);
+}
