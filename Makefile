@@ -19,6 +19,7 @@ kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
 SELFTESTS := selftests/ssa_socket selftests/ssa_unload
+SAMPLES := samples/ssa_client
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.
@@ -26,7 +27,7 @@ SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
 .PHONY: all module deps check demo kunit selftests clean help checkpatch
 
-all: module $(SSACTL) $(SELFTESTS)
+all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
 help:
 	@sed -n '3,13p' Makefile
@@ -64,4 +65,7 @@ checkpatch:
 clean:
 	-$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m clean 2>/dev/null
 	-$(MAKE) -C $(kdir) M=$(CURDIR)/tools/testing/vmtest clean 2>/dev/null
-	rm -f $(SSACTL) $(SELFTESTS) tls_ssa-*.ko
+	rm -f $(SSACTL) $(SELFTESTS) $(SAMPLES) tls_ssa-*.ko
+
+samples/%: samples/%.c include/uapi/linux/tls_ssa.h
+	$(CC) $(USER_CFLAGS) -o $@ $<

@@ -165,6 +165,25 @@ static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags
 
 /* --- set-up --------------------------------------------------------------- */
 
+/* Signature schemes offered, in preference order.  RSA PKCS#1 v1.5 comes
+ * before RSA-PSS on purpose: mbedTLS 3.6 offers rsa_pss_rsae_* in a
+ * ClientHello that also allows TLS 1.2 but then rejects it in a TLS 1.2
+ * ServerKeyExchange, and servers take the client's order.  A TLS 1.3
+ * server may not use PKCS#1 v1.5 for handshake signatures, so it still
+ * picks PSS there.
+ */
+static const u16 ssa_sig_algs[] = {
+	MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+	MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+	MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+	MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+	MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+	MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+	MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+	MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+	MBEDTLS_TLS1_3_SIG_NONE
+};
+
 static int ssa_hs_setup(struct ssa_hs *hs)
 {
 	struct ssa_sock *ssk = hs->ssk;
@@ -204,6 +223,7 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 			return ret;
 	}
 
+	mbedtls_ssl_conf_sig_algs(&hs->conf, ssa_sig_algs);
 	mbedtls_ssl_conf_authmode(&hs->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
 	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
@@ -266,11 +286,16 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 		ssa_sock_set_error(ssk, "connection failed during the handshake (%d)", sock_err);
 		return sock_err == -EPIPE ? -ECONNRESET : sock_err;
 	}
-	switch (ret) {
-	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+	/* Verification ran and found fault (also when mbedTLS reports it as
+	 * a bad Certificate message, e.g. for key usage).
+	 */
+	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+	    (ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE && flags && flags != (u32)-1)) {
 		ssa_sock_set_error(ssk, "certificate verify failed: %s",
 				   ssa_verify_reason(flags, self_signed));
 		return -EKEYREJECTED;
+	}
+	switch (ret) {
 	case MBEDTLS_ERR_SSL_CONN_EOF:
 		ssa_sock_set_error(ssk, "peer closed the connection during the handshake");
 		return -ECONNRESET;

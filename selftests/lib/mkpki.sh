@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkpki.sh DIR - test certificates for the selftests, made fresh each run:
+#   ca.pem                  test CA (ECDSA P-256)
+#   srv.{pem,key}           localhost, 127.0.0.1, ::1; serverAuth    (ECDSA)
+#   rsa.{pem,key}           the same names, RSA 2048
+#   expired.{pem,key}       valid 2020-01-01 .. 2021-01-01
+#   notyet.{pem,key}        valid from 2099
+#   other.{pem,key}         names other.example only
+#   wild.{pem,key}          *.example.test
+#   clientonly.{pem,key}    extendedKeyUsage clientAuth only
+#   self.{pem,key}          self-signed localhost
+#   rogue.{pem,key}         localhost, signed by a CA nobody trusts
+set -e
+D=$1
+mkdir -p "$D"
+cd "$D"
+
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
+
+ca() {	# ca NAME CN
+	key "$1"
+	openssl req -x509 -new -key "$1.key" -out "$1.pem" -subj "/O=tls_ssa tests/CN=$2" \
+		-days 3650 -addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+	mkdir -p "$1.db"
+	: >"$1.db/index"
+	echo 1000 >"$1.db/serial"
+	cat >"$1.cnf" <<CNF
+[ca]
+default_ca = the_ca
+[the_ca]
+dir = $D/$1.db
+database = \$dir/index
+serial = \$dir/serial
+new_certs_dir = \$dir
+certificate = $D/$1.pem
+private_key = $D/$1.key
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[any]
+commonName = supplied
+[ext]
+CNF
+}
+
+# leaf CA NAME SAN EKU [startdate enddate] [keyalg]
+leaf() {
+	local ca=$1 name=$2 san=$3 eku=$4 start=${5:-} end=${6:-} alg=${7:-ec}
+	if [ "$alg" = rsa ]; then
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null
+	else
+		key "$name"
+	fi
+	openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=${san%%,*}" 2>/dev/null
+	printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:FALSE\n' \
+		"$san" "$eku" >"$name.ext"
+	local dates=(-days 365)
+	[ -n "$start" ] && dates=(-startdate "$start" -enddate "$end")
+	openssl ca -batch -config "$ca.cnf" -extfile "$name.ext" -notext -in "$name.csr" \
+		-out "$name.pem" "${dates[@]}" 2>/dev/null
+}
+
+ca ca "SSA Test CA"
+ca rogueca "Rogue CA"
+NAMES="DNS:localhost,IP:127.0.0.1,IP:::1"
+leaf ca srv "$NAMES" serverAuth
+leaf ca rsa "$NAMES" serverAuth "" "" rsa
+leaf ca expired "$NAMES" serverAuth 20200101000000Z 20210101000000Z
+leaf ca notyet "$NAMES" serverAuth 20990101000000Z 20991231000000Z
+leaf ca other "DNS:other.example" serverAuth
+leaf ca wild "DNS:*.example.test" serverAuth
+leaf ca clientonly "$NAMES" clientAuth
+leaf rogueca rogue "$NAMES" serverAuth
+key self
+openssl req -x509 -new -key self.key -out self.pem -subj "/CN=localhost" -days 365 \
+	-addext "subjectAltName=$NAMES" 2>/dev/null

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""A userspace TLS (OpenSSL, via Python's ssl) or raw-TCP peer for the
+selftests.  Serves one connection, then prints one line of results.
+
+  tls_peer.py MODE --port P [--cert C --key K] [options]
+
+Modes:
+  sink     read to EOF; print "bytes=N sha256=H close_notify=yes|no"
+  source   send --file, then close_notify; print "sent=N"
+  echo     echo to EOF, then close_notify
+  hold     finish the handshake, send --count bytes, then wait for EOF
+  garbage  plain TCP: read the ClientHello, answer with junk
+  hangup   plain TCP: read the ClientHello, close
+  silent   plain TCP: accept and say nothing
+Prints "READY" on stdout once listening.
+"""
+import argparse
+import hashlib
+import os
+import socket
+import ssl
+import sys
+
+VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+            "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--v6", action="store_true")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--min")
+    ap.add_argument("--max")
+    ap.add_argument("--ciphers")
+    ap.add_argument("--alpn")
+    ap.add_argument("--file")
+    ap.add_argument("--count", type=int, default=0)
+    a = ap.parse_args()
+
+    fam = socket.AF_INET6 if a.v6 else socket.AF_INET
+    ls = socket.socket(fam, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("::1" if a.v6 else "127.0.0.1", a.port))
+    ls.listen(4)
+    print("READY", flush=True)
+    ls.settimeout(60)
+    conn, _ = ls.accept()
+    conn.settimeout(60)
+
+    if a.mode in ("garbage", "hangup", "silent"):
+        if a.mode != "silent":
+            conn.recv(4096)
+        if a.mode == "garbage":
+            conn.sendall(os.urandom(64) + b"\x16\x03\x03\x00\x02\xff\xff")
+        if a.mode == "silent":
+            conn.recv(1 << 20)
+        conn.close()
+        print(a.mode, flush=True)
+        return
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    if a.min:
+        if a.min in ("1.0", "1.1"):
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = VERSIONS[a.min]
+    if a.max:
+        ctx.maximum_version = VERSIONS[a.max]
+    if a.ciphers:
+        ctx.set_ciphers(a.ciphers)
+    if a.alpn:
+        ctx.set_alpn_protocols(a.alpn.split(","))
+    try:
+        tls = ctx.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False)
+    except (ssl.SSLError, OSError) as e:
+        print("handshake-failed %s" % e, flush=True)
+        return
+
+    if a.mode == "sink":
+        h, n, notify = hashlib.sha256(), 0, "yes"
+        try:
+            while True:
+                d = tls.recv(1 << 16)
+                if not d:
+                    break
+                h.update(d)
+                n += len(d)
+        except ssl.SSLEOFError:
+            notify = "no"
+        print("bytes=%d sha256=%s close_notify=%s" % (n, h.hexdigest(), notify), flush=True)
+        try:
+            tls.unwrap()
+        except (ssl.SSLError, OSError):
+            pass
+    elif a.mode == "source":
+        with open(a.file, "rb") as f:
+            n = 0
+            while True:
+                d = f.read(1 << 16)
+                if not d:
+                    break
+                tls.sendall(d)
+                n += len(d)
+        tls.unwrap()
+        print("sent=%d" % n, flush=True)
+    elif a.mode == "echo":
+        n = 0
+        try:
+            while True:
+                d = tls.recv(1 << 16)
+                if not d:
+                    break
+                tls.sendall(d)
+                n += len(d)
+            tls.unwrap()
+        except (ssl.SSLError, OSError) as e:
+            print("echo-error %s" % e, flush=True)
+        print("echoed=%d" % n, flush=True)
+    elif a.mode == "hold":
+        tls.sendall(b"x" * a.count)
+        try:
+            while tls.recv(1 << 16):
+                pass
+        except (ssl.SSLError, OSError):
+            pass
+        print("held", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

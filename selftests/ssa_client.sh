@@ -1,0 +1,272 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# SSA clients against real peers, inside the VM (tools/testing/vm-run):
+# OpenSSL's s_server, GnuTLS's gnutls-serv, nginx, and Python's ssl
+# module; every kTLS cipher for TLS 1.3 and 1.2; bulk transfers checked by
+# hash; proof that the kernel encrypted; and the failures a client must
+# report with the right errno and TLS_ERROR words.  TAP output with a
+# kselftest "# Totals:" line.
+
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+CLIENT=$REPO/samples/ssa_client
+PEER=$HERE/lib/tls_peer.py
+W=$(mktemp -d /tmp/ssa-client.XXXXXX)
+chmod 755 "$W"
+PKI=$W/pki
+PORT=20000
+pass=0 fail=0 skip=0 n=0
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+nok() {
+	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
+	[ -s "$W/err" ] && sed 's/^/#   /' "$W/err"
+	[ -s "$W/out" ] && head -c 600 "$W/out" | sed 's/^/#   out: /'
+	return 0
+}
+skp() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+
+# Wait until something listens on a local TCP port.
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+next_port() { PORT=$((PORT + 1)); }
+
+# s_server OPTIONS...: an OpenSSL test server on $PORT
+s_server() {
+	next_port
+	openssl s_server -accept "$PORT" -naccept 1 -quiet "$@" >"$W/srv.log" 2>&1 &
+	PIDS+=($!)
+	wait_port "$PORT"
+}
+
+# peer MODE OPTIONS...: the Python peer on $PORT; results in $W/peer.out
+peer() {
+	next_port
+	python3 "$PEER" "$1" --port "$PORT" "${@:2}" >"$W/peer.out" 2>&1 &
+	PIDS+=($!)
+	PEER_PID=$!
+	wait_port "$PORT" || wait_port "$PORT"
+}
+
+client() { "$CLIENT" "$@" >"$W/out" 2>"$W/err"; }
+
+echo "TAP version 13"
+"$HERE/lib/mkpki.sh" "$PKI" || { echo "Bail out! cannot make test certificates"; exit 1; }
+[ -x "$CLIENT" ] || { echo "Bail out! $CLIENT not built"; exit 1; }
+SRV=(-cert "$PKI/srv.pem" -key "$PKI/srv.key")		# openssl s_server
+PSRV=(--cert "$PKI/srv.pem" --key "$PKI/srv.key")	# tls_peer.py
+CA=(-A "$PKI/ca.pem")
+
+# --- every cipher, TLS 1.3 and 1.2, against OpenSSL --------------------------
+for c in TLS_AES_128_GCM_SHA256:0x1301 TLS_AES_256_GCM_SHA384:0x1302 \
+	 TLS_CHACHA20_POLY1305_SHA256:0x1303; do
+	s_server "${SRV[@]}" -www -tls1_3
+	client "${CA[@]}" -s -c "${c%%:*}" -G / localhost "$PORT"
+	check "openssl s_server TLS 1.3 ${c%%:*}" \
+		"grep -q 'version=TLSv1.3 cipher=${c##*:}' $W/err && grep -q 's_server' $W/out"
+done
+for c in TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:0xc02b TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:0xc02c \
+	 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:0xcca9; do
+	s_server "${SRV[@]}" -www -tls1_2
+	client "${CA[@]}" -s -c "${c%%:*}" -G / localhost "$PORT"
+	check "openssl s_server TLS 1.2 ${c%%:*}" \
+		"grep -q 'version=TLSv1.2 cipher=${c##*:}' $W/err && grep -q 's_server' $W/out"
+done
+s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2
+client "${CA[@]}" -s -G / localhost "$PORT"
+check "openssl s_server TLS 1.2 RSA certificate (ECDHE-RSA)" \
+	"grep -q 'version=TLSv1.2 cipher=0xc02f\|version=TLSv1.2 cipher=0xc030\|version=TLSv1.2 cipher=0xcca8' $W/err"
+s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_3
+client "${CA[@]}" -s -G / localhost "$PORT"
+check "openssl s_server TLS 1.3 RSA certificate (RSA-PSS)" "grep -q 'version=TLSv1.3' $W/err"
+for g in x25519 secp256r1 secp384r1; do
+	s_server "${SRV[@]}" -www -tls1_3 -groups "$(echo $g | sed 's/secp256r1/P-256/; s/secp384r1/P-384/')"
+	client "${CA[@]}" -s -g "$g" -G / localhost "$PORT"
+	check "key exchange group $g" "grep -q 's_server' $W/out"
+done
+
+# --- GnuTLS, nginx --------------------------------------------------------------
+next_port
+gnutls-serv --http --port "$PORT" --x509certfile "$PKI/srv.pem" --x509keyfile "$PKI/srv.key" \
+	>"$W/gnutls.log" 2>&1 &
+PIDS+=($!)
+wait_port "$PORT"
+client "${CA[@]}" -s -G / localhost "$PORT"
+check "gnutls-serv HTTP GET" "grep -qi 'gnutls' $W/out && grep -q 'version=TLSv1.3' $W/err"
+
+next_port
+NGX=$W/nginx
+mkdir -p "$NGX/html" "$NGX/tmp"
+head -c 100000 /dev/urandom | base64 >"$NGX/html/index.html"
+cat >"$NGX/nginx.conf" <<NGINX
+daemon on;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $NGX/tmp; proxy_temp_path $NGX/tmp;
+	fastcgi_temp_path $NGX/tmp; uwsgi_temp_path $NGX/tmp; scgi_temp_path $NGX/tmp;
+	server {
+		listen 127.0.0.1:$PORT ssl;
+		listen [::1]:$PORT ssl;
+		server_name localhost;
+		ssl_certificate $PKI/srv.pem;
+		ssl_certificate_key $PKI/srv.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		root $NGX/html;
+	}
+}
+NGINX
+if nginx -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$W/nginx.err"; then
+	wait_port "$PORT"
+	client "${CA[@]}" -G /index.html localhost "$PORT"
+	check "nginx HTTPS GET, body intact" \
+		"sed '1,/^\r\$/d' $W/out | cmp -s - $NGX/html/index.html"
+	client "${CA[@]}" -G /index.html ::1 "$PORT"
+	check "nginx over IPv6, IP SAN ::1 without a name" \
+		"sed '1,/^\r\$/d' $W/out | cmp -s - $NGX/html/index.html"
+	cat >"$W/fetch.py" <<PY
+import socket
+IPPROTO_TLS, TLS_REMOTE_HOSTNAME, TLS_TRUSTED_PEER_CERTIFICATES = 205, 85, 87
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_TLS)
+s.setsockopt(IPPROTO_TLS, TLS_REMOTE_HOSTNAME, b"localhost")
+s.setsockopt(IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, b"$PKI/ca.pem")
+s.connect(("127.0.0.1", $PORT))
+s.sendall(b"GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n")
+data = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    data += d
+open("$W/py.body", "wb").write(data.split(b"\r\n\r\n", 1)[1])
+PY
+	python3 "$W/fetch.py" >"$W/out" 2>"$W/err"
+	check "Python, socket module only: HTTPS GET from nginx" "cmp -s $W/py.body $NGX/html/index.html"
+	kill "$(cat "$NGX/nginx.pid")" 2>/dev/null
+else
+	skp "nginx HTTPS GET" "nginx would not start: $(head -c 200 "$W/nginx.err")"
+fi
+
+# --- bulk transfers, both ways; the kernel did the crypto -------------------------
+head -c $((64 << 20)) /dev/urandom >"$W/big"
+BIGSUM=$(sha256sum "$W/big" | cut -d' ' -f1)
+before=$(awk '/TlsTxSw /{print $2}' /proc/net/tls_stat)
+peer sink "${PSRV[@]}"
+client "${CA[@]}" -u "$W/big" localhost "$PORT"
+wait "$PEER_PID"
+check "64 MiB upload with sendfile, hash matches, close_notify sent" \
+	"grep -q 'bytes=$((64 << 20)) sha256=$BIGSUM close_notify=yes' $W/peer.out"
+after=$(awk '/TlsTxSw /{print $2}' /proc/net/tls_stat)
+check "/proc/net/tls_stat TlsTxSw rose ($before -> $after)" "[ ${after:-0} -gt ${before:-0} ]"
+
+peer source "${PSRV[@]}" --file "$W/big"
+client "${CA[@]}" -o "$W/got" localhost "$PORT"
+wait "$PEER_PID"
+check "64 MiB download, hash matches, peer close_notify is EOF" \
+	"[ \"\$(sha256sum <$W/got | cut -d' ' -f1)\" = $BIGSUM ]"
+
+peer sink "${PSRV[@]}" --max 1.2
+client "${CA[@]}" -u "$W/big" -m 1.2 localhost "$PORT"
+wait "$PEER_PID"
+check "64 MiB upload over TLS 1.2, hash matches" \
+	"grep -q 'bytes=$((64 << 20)) sha256=$BIGSUM' $W/peer.out"
+
+if command -v tcpdump >/dev/null; then
+	MARK="ssa-plaintext-marker-$RANDOM$RANDOM"
+	yes "$MARK" | head -c 200000 >"$W/marked"
+	tcpdump -i lo -U -w "$W/cap.pcap" "tcp port $((PORT + 1))" >/dev/null 2>&1 &
+	TD=$!
+	sleep 1
+	peer sink "${PSRV[@]}"
+	client "${CA[@]}" -u "$W/marked" localhost "$PORT"
+	wait "$PEER_PID"
+	sleep 0.5
+	kill "$TD"; wait "$TD" 2>/dev/null
+	check "capture on loopback: no plaintext on the wire" \
+		"[ -s $W/cap.pcap ] && ! grep -qa '$MARK' $W/cap.pcap && grep -q 'bytes=200000' $W/peer.out"
+else
+	skp "capture on loopback" "tcpdump not installed"
+fi
+
+# --- connection semantics ----------------------------------------------------------
+peer hold "${PSRV[@]}" --count 5
+client "${CA[@]}" -N -s -o "$W/got" localhost "$PORT" &
+CPID=$!
+sleep 1; kill "$PEER_PID" 2>/dev/null; wait "$CPID"
+check "non-blocking connect completes through epoll" "grep -q 'version=TLSv1.3' $W/err"
+
+peer echo "${PSRV[@]}" --v6
+client "${CA[@]}" -s -u "$W/marked" -o "$W/got" ::1 "$PORT"
+check "IPv6, sendfile up, echo back, byte-exact" "cmp -s $W/got $W/marked"
+
+peer hold "${PSRV[@]}" --alpn h2,http/1.1
+client "${CA[@]}" -s -a h2 localhost "$PORT"
+kill "$PEER_PID" 2>/dev/null
+check "ALPN h2 selected" "grep -q 'alpn=\"h2\"' $W/err"
+
+peer hold --cert "$PKI/wild.pem" --key "$PKI/wild.key"
+client "${CA[@]}" -n www.example.test localhost "$PORT"
+rc=$?; kill "$PEER_PID" 2>/dev/null
+check "wildcard *.example.test matches www.example.test" "[ $rc = 0 ]"
+
+# --- failures: errno and TLS_ERROR in words ----------------------------------------------
+# expect NAME ERRNO WORDS PEER-ARGS... -- CLIENT-ARGS...
+expect() {
+	local name=$1 errno=$2 words=$3
+	shift 3
+	local pargs=() cargs=()
+	while [ "$1" != -- ]; do pargs+=("$1"); shift; done
+	shift
+	cargs=("$@")
+	peer "${pargs[@]}"
+	client "${cargs[@]}" localhost "$PORT"
+	local rc=$?
+	kill "$PEER_PID" 2>/dev/null
+	wait "$PEER_PID" 2>/dev/null
+	check "$name: $errno, \"$words\"" "[ $rc != 0 ] && grep -q '$errno' $W/err && grep -qi '$words' $W/err"
+}
+cert() { echo --cert "$PKI/$1.pem" --key "$PKI/$1.key"; }
+
+expect "expired certificate" EKEYREJECTED "expired" hold $(cert expired) -- "${CA[@]}"
+expect "certificate not yet valid" EKEYREJECTED "not yet valid" hold $(cert notyet) -- "${CA[@]}"
+expect "wrong host name" EKEYREJECTED "hostname mismatch" hold $(cert other) -- "${CA[@]}"
+expect "self-signed certificate" EKEYREJECTED "self-signed" hold $(cert self) -- "${CA[@]}"
+expect "unknown CA" EKEYREJECTED "unknown or untrusted" hold $(cert rogue) -- "${CA[@]}"
+expect "system store does not know the test CA" EKEYREJECTED "untrusted" hold $(cert srv) --
+expect "wrong key usage (clientAuth only)" EKEYREJECTED "key usage" hold $(cert clientonly) -- "${CA[@]}"
+expect "wildcard covers one label only" EKEYREJECTED "hostname mismatch" \
+	hold $(cert wild) -- "${CA[@]}" -n a.b.example.test
+expect "address without IP SAN" EKEYREJECTED "hostname mismatch" \
+	hold $(cert other) -- "${CA[@]}" -n 127.0.0.1
+expect "server speaking only TLS 1.0/1.1" EPROTO "alert\|version" \
+	hold $(cert srv) --min 1.0 --max 1.1 -- "${CA[@]}"
+expect "server offering only CBC suites" EPROTO "handshake failure\|alert" \
+	hold $(cert srv) --max 1.2 --ciphers ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384 -- "${CA[@]}"
+expect "server closes mid-handshake" ECONNRESET "closed the connection" hangup -- "${CA[@]}"
+expect "server sends garbage" EPROTO "handshake failed\|alert\|version" garbage -- "${CA[@]}"
+
+for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+echo "1..$n"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ "$fail" = 0 ]
