@@ -18,7 +18,7 @@ export SSA_CACHE
 kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
-SELFTESTS := selftests/ssa_socket selftests/ssa_unload
+SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload
 SAMPLES := samples/ssa_client
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi

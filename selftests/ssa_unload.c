@@ -3,8 +3,8 @@
  * Module lifetime: rmmod is refused while an IPPROTO_TLS socket lives and
  * succeeds once it is closed; the protocol is gone while unloaded and
  * back after a reload.  Needs root and SSA_MODULE (set by vm-run).
- * selftests-run runs this file after the others, since it unloads the
- * module they use.
+ * selftests-run runs this file before the others: SSA connections they
+ * close stay in TIME_WAIT for a minute and pin the module (as they must).
  */
 
 #define _GNU_SOURCE

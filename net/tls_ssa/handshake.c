@@ -282,9 +282,13 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 {
 	char why[96];
 
+	if (sock_err == -ECONNRESET || sock_err == -EPIPE) {
+		ssa_sock_set_error(ssk, "peer closed the connection during the handshake (reset)");
+		return -ECONNRESET;
+	}
 	if (sock_err) {
 		ssa_sock_set_error(ssk, "connection failed during the handshake (%d)", sock_err);
-		return sock_err == -EPIPE ? -ECONNRESET : sock_err;
+		return sock_err;
 	}
 	/* Verification ran and found fault (also when mbedTLS reports it as
 	 * a bad Certificate message, e.g. for key usage).

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/mutex.h>
 #include <linux/tcp.h>
+#include <linux/splice.h>
 #include <net/tcp.h>
 #include <net/tls.h>
 #include <uapi/linux/tls.h>
@@ -292,6 +293,107 @@ static int ssa_post_release(struct socket *sock)
 	return ktls->release(sock);
 }
 
+/* One kTLS read into kernel memory; *type gets the record type. */
+static int ssa_read_kernel(struct socket *sock, const struct proto_ops *ktls,
+			   void *buf, size_t len, int flags, u8 *type)
+{
+	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {};
+	struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
+	int ret;
+
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	iov_iter_kvec(&msg.msg_iter, READ, &vec, 1, len);
+	ret = ktls->recvmsg(sock, &msg, len, flags);
+	*type = 0;
+	if (ret >= 0 && msg.msg_controllen < sizeof(cbuf) &&
+	    cmsg->cmsg_level == SOL_TLS && cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
+		*type = *(u8 *)CMSG_DATA(cmsg);
+	return ret;
+}
+
+/**
+ * struct ssa_ctl_src - the bytes of one control record, in order
+ * @it: where its first bytes landed in the caller's buffer (a copy)
+ * @left: bytes of it still unread in @it
+ * @sock: the socket, for reading the rest from kTLS
+ * @ktls: kTLS's ops
+ * @type: the record type every further read must have
+ */
+struct ssa_ctl_src {
+	struct iov_iter it;
+	size_t left;
+	struct socket *sock;
+	const struct proto_ops *ktls;
+	u8 type;
+};
+
+/* Take exactly @len bytes (@buf NULL: discard them). */
+static int ssa_ctl_pull(struct ssa_ctl_src *src, u8 *buf, size_t len)
+{
+	u8 scratch[128], t;
+	size_t done = 0;
+	int ret;
+
+	while (done < len) {
+		size_t n;
+
+		if (src->left) {
+			n = min(len - done, src->left);
+			if (!buf)
+				iov_iter_advance(&src->it, n);
+			else if (copy_from_iter(buf + done, n, &src->it) != n)
+				return -EFAULT;
+			src->left -= n;
+			done += n;
+			continue;
+		}
+		n = buf ? len - done : min(sizeof(scratch), len - done);
+		ret = ssa_read_kernel(src->sock, src->ktls, buf ? buf + done : scratch, n, 0, &t);
+		if (ret <= 0 || t != src->type)
+			return -EPROTO;
+		done += ret;
+	}
+	return 0;
+}
+
+/* Handle the control messages of one record: those whose bytes already
+ * reached the caller's buffer, completing the last from kTLS (kTLS hands
+ * out the rest of a partly read record on the next read; a message's
+ * length comes from its own header).
+ */
+static int ssa_control_messages(struct ssa_ctl_src *src, struct ssa_sock *ssk)
+{
+	u8 hdr[4];
+	int ret;
+
+	do {
+		if (src->type != 22) {
+			/* Alerts are two bytes; other types end the connection. */
+			ret = ssa_ctl_pull(src, hdr, 2);
+			if (ret)
+				break;
+			return ssa_control_record(ssk, src->type, hdr, 2);
+		}
+		ret = ssa_ctl_pull(src, hdr, 4);
+		if (!ret)
+			ret = ssa_ctl_pull(src, NULL, (hdr[1] << 16) | (hdr[2] << 8) | hdr[3]);
+		if (ret)
+			break;
+		ret = ssa_control_record(ssk, src->type, hdr, 4);
+		if (ret <= 0)
+			return ret;
+	} while (src->left);
+	if (ret < 0) {
+		ssa_sock_set_error(ssk, "truncated control record from the peer");
+		ssk->rx_err = -EPROTO;
+		return -EPROTO;
+	}
+	return 1;
+}
+
 /* Application data reaches the application; everything else is handled
  * here.  kTLS returns a non-data record alone, with its type in a
  * TLS_GET_RECORD_TYPE cmsg, so each call passes a kernel control buffer
@@ -312,8 +414,9 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 		return -EBADFD;
 	for (;;) {
 		struct iov_iter saved = msg->msg_iter;
-		struct cmsghdr *cmsg;
-		u8 type = 0, body[2] = { 0, 0 };
+		struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
+		struct ssa_ctl_src src = { .sock = sock, .ktls = ktls };
+		u8 type = 0;
 
 		if (test_bit(SSA_F_RX_EOF, &ssk->flags))
 			return 0;
@@ -323,44 +426,69 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 		msg->msg_control = cbuf;
 		msg->msg_controllen = sizeof(cbuf);
 		msg->msg_control_is_user = false;
-		msg->msg_flags &= ~MSG_CTRUNC;
 		ret = ktls->recvmsg(sock, msg, size, flags);
-		cmsg = (struct cmsghdr *)cbuf;
 		if (msg->msg_controllen < sizeof(cbuf) && cmsg->cmsg_level == SOL_TLS &&
 		    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
 			type = *(u8 *)CMSG_DATA(cmsg);
 		msg->msg_control_user = uctl;
 		msg->msg_controllen = uctllen;
 		msg->msg_control_is_user = uctl_is_user;
+		msg->msg_flags &= ~MSG_CTRUNC;
 
 		if (ret <= 0 || !type || type == TLS_RECORD_TYPE_DATA)
 			return ret;
 
-		/* A control record: its bytes landed in the caller's buffer. */
-		if (flags & MSG_PEEK) {
-			/* Consume it for real, into a kernel buffer. */
-			u8 rec[64];
-			struct msghdr kmsg = {};
-			struct kvec vec = { .iov_base = rec, .iov_len = sizeof(rec) };
-
-			kmsg.msg_control = cbuf;
-			kmsg.msg_controllen = sizeof(cbuf);
-			iov_iter_kvec(&kmsg.msg_iter, READ, &vec, 1, sizeof(rec));
-			ret = ktls->recvmsg(sock, &kmsg, sizeof(rec), flags & ~MSG_PEEK);
-			if (ret < 0)
-				return ret;
-			memcpy(body, rec, min_t(int, ret, 2));
-		} else {
-			struct iov_iter back = saved;
-
-			if (copy_from_iter(body, min_t(int, ret, 2), &back) != min_t(int, ret, 2))
-				return -EFAULT;
+		/* A control record.  With MSG_PEEK nothing was consumed yet;
+		 * otherwise its first ret bytes landed in the caller's buffer,
+		 * which is read back through a copy of the iterator turned
+		 * into a source.
+		 */
+		src.type = type;
+		if (!(flags & MSG_PEEK)) {
+			src.it = saved;
+			src.it.data_source = true;
+			src.left = ret;
 		}
 		msg->msg_iter = saved;
-		ret = ssa_control_record(ssk, type, body, ret);
+		ret = ssa_control_messages(&src, ssk);
 		if (ret <= 0)
 			return ret;
 	}
+}
+
+/* kTLS's splice_read refuses a control record at the head of the queue:
+ * handle those first (waiting for a record as splice would).
+ */
+static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
+				    struct pipe_inode_info *pipe, size_t len,
+				    unsigned int flags)
+{
+	const struct proto_ops *ktls = ssa_ktls_ops(sock);
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	int nb = (flags & SPLICE_F_NONBLOCK) || (sock->file->f_flags & O_NONBLOCK) ?
+		 MSG_DONTWAIT : 0;
+
+	if (!ssk)
+		return -EBADFD;
+	for (;;) {
+		struct ssa_ctl_src src = { .sock = sock, .ktls = ktls };
+		u8 byte;
+		int ret;
+
+		if (test_bit(SSA_F_RX_EOF, &ssk->flags))
+			return 0;
+		if (ssk->rx_err)
+			return ssk->rx_err;
+		ret = ssa_read_kernel(sock, ktls, &byte, 1, MSG_PEEK | nb, &src.type);
+		if (ret <= 0)
+			return ret;
+		if (!src.type || src.type == TLS_RECORD_TYPE_DATA)
+			break;
+		ret = ssa_control_messages(&src, ssk);
+		if (ret <= 0)
+			return ret;
+	}
+	return ktls->splice_read(sock, ppos, pipe, len, flags);
 }
 
 static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *ktls)
@@ -374,6 +502,7 @@ static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *kt
 	ops->setsockopt = ssa_post_setsockopt;
 	ops->getsockopt = ssa_post_getsockopt;
 	ops->recvmsg = ssa_post_recvmsg;
+	ops->splice_read = ssa_post_splice_read;
 }
 
 static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)

@@ -59,8 +59,8 @@ static int ssa_record_fail(struct ssa_sock *ssk, int err)
  * ssa_control_record() - handle one non-data record kTLS delivered
  * @ssk: the socket's state (caller holds the receive path)
  * @type: TLS content type
- * @body: the record's first two bytes (zero-padded if shorter)
- * @len: the record's length
+ * @body: an alert's two bytes, or a handshake message's 4-byte header
+ * @len: the message's length
  *
  * Return: 1 to go on reading (the record was consumed), 0 for EOF
  * (close_notify), or a negative errno that ends the connection:

@@ -55,7 +55,8 @@ leaf() {
 	else
 		key "$name"
 	fi
-	openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=${san%%,*}" 2>/dev/null
+	local cn=${san%%,*}
+	openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=${cn#DNS:}" 2>/dev/null
 	printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:FALSE\n' \
 		"$san" "$eku" >"$name.ext"
 	local dates=(-days 365)

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data-path semantics of an established SSA client socket, after the
+ * kernel's tools/testing/selftests/net/tls.c: send/recv, many records of
+ * odd sizes, MSG_PEEK, MSG_WAITALL, poll, sendfile, splice both ways,
+ * shutdown(SHUT_WR) with close_notify and the peer's close_notify as EOF,
+ * the getters, and what is refused once connected.  One variant per TLS
+ * version; the peer is OpenSSL through Python's ssl module (lib/tls_peer.py)
+ * in echo mode, one per test.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <linux/tls_ssa.h>
+
+#include "kselftest_harness.h"
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+#define PKI	"/tmp/ssa-datapath-pki"
+
+static char selfdir[4096];
+
+static void make_pki(void)
+{
+	char cmd[8192];
+
+	if (access(PKI "/ca.pem", R_OK) == 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "%s/lib/mkpki.sh %s", selfdir, PKI);
+	if (system(cmd) != 0)
+		abort();
+}
+
+static int wait_listening(unsigned short port)
+{
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "ss -Hltn 'sport = :%u' | grep -q .", port);
+		if (system(cmd) == 0)
+			return 0;
+		usleep(25000);
+	}
+	return -1;
+}
+
+static pid_t start_peer(unsigned short port, const char *maxver)
+{
+	char script[4200], p[16];
+	pid_t pid;
+
+	snprintf(script, sizeof(script), "%s/lib/tls_peer.py", selfdir);
+	snprintf(p, sizeof(p), "%u", port);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execlp("python3", "python3", script, "echo", "--port", p,
+		       "--cert", PKI "/srv.pem", "--key", PKI "/srv.key",
+		       "--max", maxver, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int ssa_connect(unsigned short port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TLS);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 ||
+	    setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10) ||
+	    setsockopt(fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, PKI "/ca.pem",
+		       sizeof(PKI "/ca.pem")) ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read exactly len bytes (or fail). */
+static int recv_all(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = recv(fd, buf + got, len - got, 0);
+
+		if (n <= 0) {
+			char why[256] = "";
+			socklen_t l = sizeof(why);
+
+			getsockopt(fd, IPPROTO_TLS, TLS_ERROR, why, &l);
+			fprintf(stderr, "# recv after %zu of %zu bytes: %zd, %s; TLS_ERROR: %s\n",
+				got, len, n, n ? strerror(errno) : "EOF", why);
+			return -1;
+		}
+		got += n;
+	}
+	return 0;
+}
+
+FIXTURE(dp) {
+	int fd;
+	pid_t peer;
+};
+
+FIXTURE_VARIANT(dp) {
+	const char *max;
+	int version;
+};
+
+FIXTURE_VARIANT_ADD(dp, tls13) { .max = "1.3", .version = TLS_VERSION_1_3 };
+FIXTURE_VARIANT_ADD(dp, tls12) { .max = "1.2", .version = TLS_VERSION_1_2 };
+
+FIXTURE_SETUP(dp)
+{
+	static unsigned short port = 21000;
+
+	port += 1 + getpid() % 7;
+	make_pki();
+	self->peer = start_peer(port, variant->max);
+	ASSERT_GT(self->peer, 0);
+	ASSERT_EQ(0, wait_listening(port));
+	self->fd = ssa_connect(port);
+	ASSERT_GE(self->fd, 0) TH_LOG("connect: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dp)
+{
+	close(self->fd);
+	kill(self->peer, SIGTERM);
+	waitpid(self->peer, NULL, 0);
+}
+
+TEST_F(dp, session_getters)
+{
+	char buf[8192];
+	socklen_t len = sizeof(int);
+	int v = 0;
+
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TLS, TLS_NEGOTIATED_VERSION, &v, &len));
+	EXPECT_EQ(variant->version, v);
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TLS, TLS_NEGOTIATED_CIPHER, &v, &len));
+	EXPECT_NE(0, v);
+	len = sizeof(buf);
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TLS, TLS_PEER_IDENTITY, buf, &len));
+	EXPECT_NE(NULL, strstr(buf, "CN=localhost")) TH_LOG("identity %s", buf);
+	len = sizeof(buf);
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TLS, TLS_PEER_CERTIFICATE_CHAIN, buf, &len));
+	EXPECT_EQ(0, strncmp(buf, "-----BEGIN CERTIFICATE-----\n", 28));
+	len = sizeof(buf);
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TLS, TLS_HOSTNAME, buf, &len));
+	EXPECT_STREQ("localhost", buf);
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TLS, TLS_SESSION_RESUMED, &v, &len));
+	EXPECT_EQ(0, v);
+}
+
+TEST_F(dp, refused_once_connected)
+{
+	char buf[64];
+	socklen_t len = sizeof(buf);
+	int v = TLS_VERSION_1_3;
+
+	errno = 0;
+	EXPECT_EQ(-1, setsockopt(self->fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "x.example", 10));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	errno = 0;
+	EXPECT_EQ(-1, setsockopt(self->fd, IPPROTO_TLS, TLS_VERSION_MIN, &v, sizeof(v)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	errno = 0;
+	EXPECT_EQ(-1, getsockopt(self->fd, SOL_TLS, 1 /* TLS_TX */, buf, &len));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	errno = 0;
+	EXPECT_EQ(-1, setsockopt(self->fd, SOL_TLS, 2 /* TLS_RX */, buf, sizeof(buf)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+}
+
+TEST_F(dp, send_recv)
+{
+	char buf[16] = { 0 };
+
+	ASSERT_EQ(5, send(self->fd, "hello", 5, 0));
+	ASSERT_EQ(0, recv_all(self->fd, buf, 5));
+	EXPECT_STREQ("hello", buf);
+}
+
+TEST_F(dp, many_odd_sized_records)
+{
+	static const int sizes[] = { 1, 2, 3, 7, 13, 255, 256, 257, 1021, 4093,
+				     16383, 16384, 16385, 40009, 65537 };
+	char *out = malloc(70000), *in = malloc(70000);
+	unsigned int i, j;
+
+	ASSERT_TRUE(out && in);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (j = 0; j < (unsigned int)sizes[i]; j++)
+			out[j] = (char)(i * 31 + j * 7);
+		ASSERT_EQ(sizes[i], send(self->fd, out, sizes[i], 0));
+		ASSERT_EQ(0, recv_all(self->fd, in, sizes[i]));
+		ASSERT_EQ(0, memcmp(in, out, sizes[i])) TH_LOG("size %d", sizes[i]);
+	}
+	free(out);
+	free(in);
+}
+
+TEST_F(dp, peek_then_read)
+{
+	char a[16] = { 0 }, b[16] = { 0 };
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	ssize_t n;
+
+	ASSERT_EQ(6, send(self->fd, "peeked", 6, 0));
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	n = recv(self->fd, a, sizeof(a), MSG_PEEK);
+	ASSERT_GT(n, 0);
+	EXPECT_EQ(0, strncmp(a, "peeked", n));
+	/* Peeking again sees the same bytes; then they are read for real. */
+	memset(a, 0, sizeof(a));
+	ASSERT_EQ(n, recv(self->fd, a, n, MSG_PEEK));
+	EXPECT_EQ(0, strncmp(a, "peeked", n));
+	ASSERT_EQ(0, recv_all(self->fd, b, 6));
+	EXPECT_STREQ("peeked", b);
+}
+
+TEST_F(dp, waitall)
+{
+	const size_t n = 200000;
+	char *out = malloc(n), *in = malloc(n);
+	size_t i;
+
+	ASSERT_TRUE(out && in);
+	for (i = 0; i < n; i++)
+		out[i] = (char)(i % 251);
+	ASSERT_EQ((ssize_t)n, send(self->fd, out, n, 0));
+	ASSERT_EQ((ssize_t)n, recv(self->fd, in, n, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(in, out, n));
+	free(out);
+	free(in);
+}
+
+TEST_F(dp, poll_and_nonblocking)
+{
+	struct pollfd p = { .fd = self->fd, .events = POLLIN | POLLOUT };
+	char buf[8];
+
+	ASSERT_EQ(1, poll(&p, 1, 1000));
+	EXPECT_TRUE(p.revents & POLLOUT);
+	EXPECT_FALSE(p.revents & POLLIN);
+	errno = 0;
+	EXPECT_EQ(-1, recv(self->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(3, send(self->fd, "abc", 3, 0));
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	EXPECT_TRUE(p.revents & POLLIN);
+}
+
+TEST_F(dp, sendfile_from_file)
+{
+	const size_t n = 1 << 20;
+	char *data = malloc(n), *in = malloc(n), path[] = "/tmp/ssa-dp-XXXXXX";
+	int f = mkstemp(path);
+	off_t off = 0;
+	size_t i;
+
+	ASSERT_TRUE(data && in);
+	ASSERT_GE(f, 0);
+	unlink(path);
+	for (i = 0; i < n; i++)
+		data[i] = (char)(i * 13 + 5);
+	ASSERT_EQ((ssize_t)n, write(f, data, n));
+	while ((size_t)off < n)
+		ASSERT_GT(sendfile(self->fd, f, &off, n - off), 0);
+	ASSERT_EQ(0, recv_all(self->fd, in, n));
+	EXPECT_EQ(0, memcmp(in, data, n));
+	close(f);
+	free(data);
+	free(in);
+}
+
+TEST_F(dp, splice_both_ways)
+{
+	char out[5000], in[5000];
+	int p[2];
+	size_t i;
+	ssize_t got = 0;
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (char)i;
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ((ssize_t)sizeof(out), write(p[1], out, sizeof(out)));
+	ASSERT_EQ((ssize_t)sizeof(out), splice(p[0], NULL, self->fd, NULL, sizeof(out), 0));
+	while (got < (ssize_t)sizeof(in)) {
+		ssize_t n = splice(self->fd, NULL, p[1], NULL, sizeof(in) - got, 0);
+
+		ASSERT_GT(n, 0);
+		ASSERT_EQ(n, read(p[0], in + got, n));
+		got += n;
+	}
+	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_F(dp, shutdown_wr_then_eof)
+{
+	char buf[64] = { 0 };
+
+	ASSERT_EQ(4, send(self->fd, "last", 4, 0));
+	ASSERT_EQ(0, shutdown(self->fd, SHUT_WR));
+	ASSERT_EQ(0, recv_all(self->fd, buf, 4));
+	EXPECT_STREQ("last", buf);
+	/* The peer saw our close_notify and sent its own: EOF, not EIO. */
+	EXPECT_EQ(0, recv(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, recv(self->fd, buf, sizeof(buf), 0));
+}
+
+int main(int argc, char **argv)
+{
+	char *slash;
+
+	strncpy(selfdir, argv[0], sizeof(selfdir) - 1);
+	slash = strrchr(selfdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(selfdir, ".");
+	return test_harness_run(argc, argv);
+}
