@@ -115,53 +115,17 @@ check "gnutls-serv HTTP GET" "grep -qi 'gnutls' $W/out && grep -q 'version=TLSv1
 
 next_port
 NGX=$W/nginx
-mkdir -p "$NGX/html" "$NGX/tmp"
+mkdir -p "$NGX/html"
 head -c 100000 /dev/urandom | base64 >"$NGX/html/index.html"
-cat >"$NGX/nginx.conf" <<NGINX
-daemon on;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $NGX/tmp; proxy_temp_path $NGX/tmp;
-	fastcgi_temp_path $NGX/tmp; uwsgi_temp_path $NGX/tmp; scgi_temp_path $NGX/tmp;
-	server {
-		listen 127.0.0.1:$PORT ssl;
-		listen [::1]:$PORT ssl;
-		server_name localhost;
-		ssl_certificate $PKI/srv.pem;
-		ssl_certificate_key $PKI/srv.key;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		root $NGX/html;
-	}
-}
-NGINX
-if nginx -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$W/nginx.err"; then
-	wait_port "$PORT"
+if "$HERE/lib/nginx.sh" "$NGX" "$PORT" "$PKI" 2>"$W/nginx.err"; then
 	client "${CA[@]}" -G /index.html localhost "$PORT"
 	check "nginx HTTPS GET, body intact" \
 		"sed '1,/^\r\$/d' $W/out | cmp -s - $NGX/html/index.html"
 	client "${CA[@]}" -G /index.html ::1 "$PORT"
 	check "nginx over IPv6, IP SAN ::1 without a name" \
 		"sed '1,/^\r\$/d' $W/out | cmp -s - $NGX/html/index.html"
-	cat >"$W/fetch.py" <<PY
-import socket
-IPPROTO_TLS, TLS_REMOTE_HOSTNAME, TLS_TRUSTED_PEER_CERTIFICATES = 205, 85, 87
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_TLS)
-s.setsockopt(IPPROTO_TLS, TLS_REMOTE_HOSTNAME, b"localhost")
-s.setsockopt(IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, b"$PKI/ca.pem")
-s.connect(("127.0.0.1", $PORT))
-s.sendall(b"GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n")
-data = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    data += d
-open("$W/py.body", "wb").write(data.split(b"\r\n\r\n", 1)[1])
-PY
-	python3 "$W/fetch.py" >"$W/out" 2>"$W/err"
+	python3 "$REPO/samples/ssa_fetch.py" "https://localhost:$PORT/index.html" "$PKI/ca.pem" \
+		>"$W/py.body" 2>"$W/err"
 	check "Python, socket module only: HTTPS GET from nginx" "cmp -s $W/py.body $NGX/html/index.html"
 	kill "$(cat "$NGX/nginx.pid")" 2>/dev/null
 else
