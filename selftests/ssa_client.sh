@@ -228,7 +228,21 @@ expect "server speaking only TLS 1.0/1.1" EPROTO "alert\|version" \
 expect "server offering only CBC suites" EPROTO "handshake failure\|alert" \
 	hold $(cert srv) --max 1.2 --ciphers ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384 -- "${CA[@]}"
 expect "server closes mid-handshake" ECONNRESET "closed the connection" hangup -- "${CA[@]}"
+expect "non-blocking connect: failure through epoll and SO_ERROR" ECONNRESET \
+	"closed the connection" hangup -- "${CA[@]}" -N
 expect "server sends garbage" EPROTO "handshake failed\|alert\|version" garbage -- "${CA[@]}"
+
+# A TLS 1.3 KeyUpdate from the peer: the 6.1 kernel's kTLS cannot change
+# keys, so the connection ends with a clear error instead of garbage.
+mkfifo "$W/cmd"
+next_port
+(sleep 3; echo k; sleep 3) >"$W/cmd" &
+openssl s_server -accept "$PORT" -naccept 1 "${SRV[@]}" -tls1_3 <"$W/cmd" >"$W/srv.log" 2>&1 &
+PIDS+=($!)
+wait_port "$PORT"
+client "${CA[@]}" -o /dev/null localhost "$PORT"
+check "peer KeyUpdate ends the connection: EPROTO, \"KeyUpdate\"" \
+	"[ $? != 0 ] && grep -q EPROTO $W/err && grep -q KeyUpdate $W/err"
 
 for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 echo "1..$n"

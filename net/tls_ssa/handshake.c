@@ -345,7 +345,8 @@ int ssa_peer_chain_keep(struct ssa_sock *ssk, const mbedtls_x509_crt *peer)
 	char *pem;
 
 	for (c = peer; c && c->raw.p; c = c->next)
-		cap += sizeof(hdr) + sizeof(ftr) + c->raw.len * 4 / 3 + c->raw.len / 48 + 8;
+		/* base64 (4/3) plus a newline per 64 characters, generously */
+		cap += sizeof(hdr) + sizeof(ftr) + c->raw.len * 3 / 2 + 16;
 	pem = kvmalloc(cap, GFP_KERNEL);
 	if (!pem)
 		return -ENOMEM;

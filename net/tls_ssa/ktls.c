@@ -18,6 +18,7 @@
 #include <uapi/linux/tls.h>
 
 #include "tls_ssa.h"
+#include "compat.h"
 #include "ssa_mbedtls.h"
 
 #define SSA_CIPHER(iana_, name, st, md_)					\
@@ -215,6 +216,38 @@ static const struct proto_ops *ssa_ktls_ops(const struct socket *sock)
 	return ops;
 }
 
+/* After a failed hand-off the socket may sit on partly configured kTLS
+ * ops: nothing may be sent or read through them.
+ */
+static int ssa_post_gate(struct socket *sock, struct ssa_sock **ssk)
+{
+	*ssk = ssa_sock_get(sock->sk);
+	if (!*ssk)
+		return -EBADFD;
+	if (READ_ONCE((*ssk)->state) != SSA_ESTABLISHED)
+		return ssa_sock_error(*ssk);
+	return 0;
+}
+
+static int ssa_post_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct ssa_sock *ssk;
+	int err = ssa_post_gate(sock, &ssk);
+
+	return err ?: ssa_ktls_ops(sock)->sendmsg(sock, msg, size);
+}
+
+#if SSA_HAVE_SENDPAGE
+static ssize_t ssa_post_sendpage(struct socket *sock, struct page *page,
+				 int offset, size_t size, int flags)
+{
+	struct ssa_sock *ssk;
+	int err = ssa_post_gate(sock, &ssk);
+
+	return err ?: ssa_ktls_ops(sock)->sendpage(sock, page, offset, size, flags);
+}
+#endif
+
 static int ssa_post_setsockopt(struct socket *sock, int level, int optname,
 			       sockptr_t optval, unsigned int optlen)
 {
@@ -403,15 +436,16 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 			    size_t size, int flags)
 {
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
-	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
 	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
 	void __user *uctl = msg->msg_control_user;
 	size_t uctllen = msg->msg_controllen;
 	bool uctl_is_user = msg->msg_control_is_user;
+	struct ssa_sock *ssk;
 	int ret;
 
-	if (!ssk)
-		return -EBADFD;
+	ret = ssa_post_gate(sock, &ssk);
+	if (ret)
+		return ret;
 	for (;;) {
 		struct iov_iter saved = msg->msg_iter;
 		struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
@@ -464,12 +498,13 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 				    unsigned int flags)
 {
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
-	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
 	int nb = (flags & SPLICE_F_NONBLOCK) || (sock->file->f_flags & O_NONBLOCK) ?
 		 MSG_DONTWAIT : 0;
+	struct ssa_sock *ssk;
+	int err = ssa_post_gate(sock, &ssk);
 
-	if (!ssk)
-		return -EBADFD;
+	if (err)
+		return err;
 	for (;;) {
 		struct ssa_ctl_src src = { .sock = sock, .ktls = ktls };
 		u8 byte;
@@ -503,6 +538,10 @@ static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *kt
 	ops->getsockopt = ssa_post_getsockopt;
 	ops->recvmsg = ssa_post_recvmsg;
 	ops->splice_read = ssa_post_splice_read;
+	ops->sendmsg = ssa_post_sendmsg;
+#if SSA_HAVE_SENDPAGE
+	ops->sendpage = ssa_post_sendpage;
+#endif
 }
 
 static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)

@@ -59,7 +59,8 @@ void *ssa_read_file(const char *path, size_t *len)
 	char *buf;
 	ssize_t n;
 
-	f = filp_open(path, O_RDONLY | O_NOCTTY, 0);
+	/* O_NONBLOCK: a FIFO must not hold the caller (it is refused below). */
+	f = filp_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
 	if (IS_ERR(f))
 		return f;
 	size = i_size_read(file_inode(f));
