@@ -25,7 +25,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.
 SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
-.PHONY: all module deps check demo kunit selftests clean help checkpatch
+.PHONY: all module module-shadow deps check demo kunit selftests clean help checkpatch
 
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
@@ -40,6 +40,21 @@ module: deps
 	$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m modules
 	@cp -f tls_ssa.ko tls_ssa-$(kver).ko
 	$(MAKE) -C $(kdir) M=$(CURDIR)/tools/testing/vmtest modules
+
+# Another kernel's module, built in a shadow tree of symlinks under the
+# cache so its objects do not displace the default kernel's (both builds
+# would otherwise share crypto/mbedtls's objects):
+#   make module-shadow KVER=6.12     (a series or a full release)
+shadow_kver = $(shell tools/testing/setup-deps --kver $(KVER) --quiet | sed -n 's/^KVER=//p')
+module-shadow:
+	@test -n "$(KVER)" || { echo "module-shadow needs KVER=" >&2; exit 1; }
+	@set -e; k=$(shadow_kver); d=$(SSA_CACHE)/build/$$k; \
+	mkdir -p $$d/crypto/mbedtls; \
+	cp -rsf $(CURDIR)/Kbuild $(CURDIR)/Kconfig $(CURDIR)/include $(CURDIR)/net $$d/; \
+	for f in $(CURDIR)/crypto/*; do [ "$$f" = $(CURDIR)/crypto/mbedtls ] || cp -rsf $$f $$d/crypto/; done; \
+	cp -rsf $(SSA_CACHE)/mbedtls/include $(SSA_CACHE)/mbedtls/library $$d/crypto/mbedtls/; \
+	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
+	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 
 $(SSACTL): tools/ssactl/ssactl.c include/uapi/linux/tls_ssa.h
 	$(CC) $(USER_CFLAGS) -o $@ $<

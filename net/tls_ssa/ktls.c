@@ -299,7 +299,7 @@ static void ssa_send_close_notify(struct socket *sock, struct ssa_sock *ssk,
 	cmsg->cmsg_level = SOL_TLS;
 	cmsg->cmsg_type = TLS_SET_RECORD_TYPE;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(u8));
-	*(u8 *)CMSG_DATA(cmsg) = 21;	/* alert */
+	*(u8 *)CMSG_DATA(cmsg) = SSA_CT_ALERT;
 	iov_iter_kvec(&msg.msg_iter, WRITE, &vec, 1, 2);
 	ssa_ktls_ops(sock)->sendmsg(sock, &msg, 2);
 }
@@ -403,7 +403,7 @@ static int ssa_control_messages(struct ssa_ctl_src *src, struct ssa_sock *ssk)
 	int ret;
 
 	do {
-		if (src->type != 22) {
+		if (src->type != SSA_CT_HANDSHAKE) {
 			/* Alerts are two bytes; other types end the connection. */
 			ret = ssa_ctl_pull(src, hdr, 2);
 			if (ret)
@@ -469,7 +469,7 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 		msg->msg_control_is_user = uctl_is_user;
 		msg->msg_flags &= ~MSG_CTRUNC;
 
-		if (ret <= 0 || !type || type == TLS_RECORD_TYPE_DATA)
+		if (ret <= 0 || !type || type == SSA_CT_APPLICATION_DATA)
 			return ret;
 
 		/* A control record.  With MSG_PEEK nothing was consumed yet;
@@ -517,7 +517,7 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 		ret = ssa_read_kernel(sock, ktls, &byte, 1, MSG_PEEK | nb, &src.type);
 		if (ret <= 0)
 			return ret;
-		if (!src.type || src.type == TLS_RECORD_TYPE_DATA)
+		if (!src.type || src.type == SSA_CT_APPLICATION_DATA)
 			break;
 		ret = ssa_control_messages(&src, ssk);
 		if (ret <= 0)

@@ -9,10 +9,6 @@
 
 #include "tls_ssa.h"
 
-#define SSA_CT_CHANGE_CIPHER_SPEC	20
-#define SSA_CT_ALERT			21
-#define SSA_CT_HANDSHAKE		22
-
 #define SSA_HS_NEW_SESSION_TICKET	4
 #define SSA_HS_KEY_UPDATE		24
 

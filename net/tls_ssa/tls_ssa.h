@@ -272,6 +272,12 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 
 /* --- record.c: non-data records after the handshake --------------------------- */
 
+/* TLS ContentType (RFC 8446 5.1); the kernel's own names moved in 6.x. */
+#define SSA_CT_CHANGE_CIPHER_SPEC	20
+#define SSA_CT_ALERT			21
+#define SSA_CT_HANDSHAKE		22
+#define SSA_CT_APPLICATION_DATA		23
+
 const char *ssa_alert_name(u8 desc);
 int ssa_control_record(struct ssa_sock *ssk, u8 type, const u8 *body, int len);
 
