@@ -49,10 +49,7 @@ shadow_kver = $(shell tools/testing/setup-deps --kver $(KVER) --quiet | sed -n '
 module-shadow:
 	@test -n "$(KVER)" || { echo "module-shadow needs KVER=" >&2; exit 1; }
 	@set -e; k=$(shadow_kver); d=$(SSA_CACHE)/build/$$k; \
-	mkdir -p $$d/crypto/mbedtls; \
-	cp -rsf $(CURDIR)/Kbuild $(CURDIR)/Kconfig $(CURDIR)/include $(CURDIR)/net $$d/; \
-	for f in $(CURDIR)/crypto/*; do [ "$$f" = $(CURDIR)/crypto/mbedtls ] || cp -rsf $$f $$d/crypto/; done; \
-	cp -rsf $(SSA_CACHE)/mbedtls/include $(SSA_CACHE)/mbedtls/library $$d/crypto/mbedtls/; \
+	tools/testing/shadow-tree $(CURDIR) $(SSA_CACHE)/mbedtls $$d; \
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 

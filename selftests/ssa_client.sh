@@ -127,6 +127,15 @@ if "$HERE/lib/nginx.sh" "$NGX" "$PORT" "$PKI" 2>"$W/nginx.err"; then
 	python3 "$REPO/samples/ssa_fetch.py" "https://localhost:$PORT/index.html" "$PKI/ca.pem" \
 		>"$W/py.body" 2>"$W/err"
 	check "Python, socket module only: HTTPS GET from nginx" "cmp -s $W/py.body $NGX/html/index.html"
+	# Many handshakes at once share the workqueue; all must complete.
+	CPIDS=()
+	for i in $(seq 64); do
+		"$CLIENT" "${CA[@]}" -G /index.html localhost "$PORT" >"$W/par.$i" 2>&1 &
+		CPIDS+=($!)
+	done
+	wait "${CPIDS[@]}"
+	good=$(grep -l '^HTTP/1.1 200 OK' "$W"/par.* | wc -l)
+	check "64 concurrent clients: all verified, all got the page ($good)" "[ $good = 64 ]"
 	kill "$(cat "$NGX/nginx.pid")" 2>/dev/null
 else
 	skp "nginx HTTPS GET" "nginx would not start: $(head -c 200 "$W/nginx.err")"
