@@ -240,6 +240,8 @@ expect "server closes mid-handshake" ECONNRESET "closed the connection" hangup -
 expect "non-blocking connect: failure through epoll and SO_ERROR" ECONNRESET \
 	"closed the connection" hangup -- "${CA[@]}" -N
 expect "server sends garbage" EPROTO "handshake failed\|alert\|version" garbage -- "${CA[@]}"
+expect "ServerHello shares its record with unprotected data" EPROTO "RFC 8446 5.1" \
+	straddle -- "${CA[@]}" -g x25519
 
 # A TLS 1.3 KeyUpdate from the peer: the 6.1 kernel's kTLS cannot change
 # keys, so the connection ends with a clear error instead of garbage.

@@ -30,6 +30,8 @@
 
 #define SSA_HANDSHAKE_TIMEOUT	(30 * HZ)
 #define SSA_PEER_ID_MAX		256
+/* Our own code for a violation found outside mbedTLS; not an mbedTLS value. */
+#define SSA_ERR_RECORD_BOUNDARY	(-0x7f81)
 
 struct workqueue_struct *ssa_wq;
 
@@ -316,6 +318,9 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 	case MBEDTLS_ERR_MPI_ALLOC_FAILED:
 		ssa_sock_set_error(ssk, "out of memory during the handshake");
 		return -ENOMEM;
+	case SSA_ERR_RECORD_BOUNDARY:
+		ssa_sock_set_error(ssk, "peer put data after a message that ends its keys' record (RFC 8446 5.1)");
+		return -EPROTO;
 	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
 		ssa_sock_set_error(ssk, "no TLS version in common with the peer (allowed: TLS 1.2, TLS 1.3)");
 		return -EPROTO;
@@ -364,6 +369,31 @@ int ssa_peer_chain_keep(struct ssa_sock *ssk, const mbedtls_x509_crt *peer)
 	return 0;
 }
 
+/* mbedtls_ssl_handshake(), one step at a time, plus a check mbedTLS 3.6.6
+ * lacks (fixed in 3.6.7): RFC 8446 5.1 requires ServerHello and Finished,
+ * which precede a key change, to end their record.  Anything after them in
+ * the same record would be processed under keys it was not protected with.
+ */
+static int ssa_hs_steps(mbedtls_ssl_context *ssl)
+{
+	while (!mbedtls_ssl_is_handshake_over(ssl)) {
+		int before = ssl->state, ret;
+
+		ret = mbedtls_ssl_handshake_step(ssl);
+		if (ret)
+			return ret;
+		if ((before == MBEDTLS_SSL_SERVER_HELLO || before == MBEDTLS_SSL_SERVER_FINISHED) &&
+		    ssl->state != before &&
+		    mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3 &&
+		    mbedtls_ssl_check_pending(ssl)) {
+			mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+						       MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+			return SSA_ERR_RECORD_BOUNDARY;
+		}
+	}
+	return 0;
+}
+
 /* Return: 0, or a negative errno with TLS_ERROR set. */
 static int ssa_hs_run(struct ssa_hs *hs)
 {
@@ -372,7 +402,7 @@ static int ssa_hs_run(struct ssa_hs *hs)
 	int ret;
 
 	for (;;) {
-		ret = mbedtls_ssl_handshake(&hs->ssl);
+		ret = ssa_hs_steps(&hs->ssl);
 		if (!ret)
 			return 0;
 		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)

@@ -13,6 +13,8 @@ Modes:
   garbage  plain TCP: read the ClientHello, answer with junk
   hangup   plain TCP: read the ClientHello, close
   silent   plain TCP: accept and say nothing
+  straddle plain TCP: a TLS 1.3 ServerHello followed, in the same record,
+           by an unprotected EncryptedExtensions (RFC 8446 5.1 violation)
 Prints "READY" on stdout once listening.
 """
 import argparse
@@ -24,6 +26,20 @@ import sys
 
 VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
             "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+
+
+def straddle_reply(hello):
+    """ServerHello (TLS 1.3, AES-128-GCM, X25519 with a random share) plus
+    a plaintext EncryptedExtensions in the same record."""
+    p = 5 + 4 + 2 + 32                  # record, handshake headers, version, random
+    sid = hello[p + 1:p + 1 + hello[p]]
+    ext = (b"\x00\x2b\x00\x02\x03\x04" +                     # supported_versions
+           b"\x00\x33\x00\x24\x00\x1d\x00\x20" + os.urandom(32))  # key_share
+    body = (b"\x03\x03" + os.urandom(32) + bytes([len(sid)]) + sid +
+            b"\x13\x01\x00" + len(ext).to_bytes(2, "big") + ext)
+    msgs = b"\x02" + len(body).to_bytes(3, "big") + body
+    msgs += b"\x08\x00\x00\x02\x00\x00"   # EncryptedExtensions, in the clear
+    return b"\x16\x03\x03" + len(msgs).to_bytes(2, "big") + msgs
 
 
 def main():
@@ -50,6 +66,16 @@ def main():
     ls.settimeout(60)
     conn, _ = ls.accept()
     conn.settimeout(60)
+
+    if a.mode == "straddle":
+        conn.sendall(straddle_reply(conn.recv(4096)))
+        try:
+            conn.recv(4096)
+        except OSError:
+            pass
+        conn.close()
+        print(a.mode, flush=True)
+        return
 
     if a.mode in ("garbage", "hangup", "silent"):
         if a.mode != "silent":
