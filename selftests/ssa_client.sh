@@ -77,19 +77,17 @@ PSRV=(--cert "$PKI/srv.pem" --key "$PKI/srv.key")	# tls_peer.py
 CA=(-A "$PKI/ca.pem")
 
 # --- every cipher, TLS 1.3 and 1.2, against OpenSSL --------------------------
-for c in TLS_AES_128_GCM_SHA256:0x1301 TLS_AES_256_GCM_SHA384:0x1302 \
-	 TLS_CHACHA20_POLY1305_SHA256:0x1303; do
-	s_server "${SRV[@]}" -www -tls1_3
-	client "${CA[@]}" -s -c "${c%%:*}" -G / localhost "$PORT"
-	check "openssl s_server TLS 1.3 ${c%%:*}" \
-		"grep -q 'version=TLSv1.3 cipher=${c##*:}' $W/err && grep -q 's_server' $W/out"
-done
-for c in TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:0xc02b TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:0xc02c \
-	 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:0xcca9; do
-	s_server "${SRV[@]}" -www -tls1_2
-	client "${CA[@]}" -s -c "${c%%:*}" -G / localhost "$PORT"
-	check "openssl s_server TLS 1.2 ${c%%:*}" \
-		"grep -q 'version=TLSv1.2 cipher=${c##*:}' $W/err && grep -q 's_server' $W/out"
+# version:suite:IANA number
+for c in 1.3:TLS_AES_128_GCM_SHA256:0x1301 1.3:TLS_AES_256_GCM_SHA384:0x1302 \
+	 1.3:TLS_CHACHA20_POLY1305_SHA256:0x1303 \
+	 1.2:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:0xc02b \
+	 1.2:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:0xc02c \
+	 1.2:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:0xcca9; do
+	IFS=: read -r ver suite id <<<"$c"
+	s_server "${SRV[@]}" -www "-tls${ver/./_}"
+	client "${CA[@]}" -s -c "$suite" -G / localhost "$PORT"
+	check "openssl s_server TLS $ver $suite" \
+		"grep -q 'version=TLSv$ver cipher=$id' $W/err && grep -q 's_server' $W/out"
 done
 s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2
 client "${CA[@]}" -s -G / localhost "$PORT"
