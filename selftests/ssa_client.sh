@@ -241,6 +241,26 @@ expect "server sends garbage" EPROTO "handshake failed\|alert\|version" garbage 
 expect "ServerHello shares its record with unprotected data" EPROTO "RFC 8446 5.1" \
 	straddle -- "${CA[@]}" -g x25519
 
+# An application that closes its socket mid-handshake: the worker holds the
+# socket until it notices (it looks every 250 ms), then lets it go, so a
+# silent server sees the connection end within seconds, not at the 30 s
+# handshake timeout.
+peer silent
+python3 - "$PORT" <<'PY' 2>"$W/err"
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+s.setsockopt(205, 85, b"localhost")
+s.setblocking(False)
+s.connect_ex(("127.0.0.1", int(sys.argv[1])))
+time.sleep(0.5)
+s.close()
+PY
+t0=$(date +%s)
+timeout 10 tail --pid="$PEER_PID" -f /dev/null
+t=$(($(date +%s) - t0))
+check "closing mid-handshake abandons it: the server saw the end after ${t}s" \
+	"! kill -0 $PEER_PID 2>/dev/null && grep -q silent $W/peer.out"
+
 # A TLS 1.3 KeyUpdate from the peer: the 6.1 kernel's kTLS cannot change
 # keys, so the connection ends with a clear error instead of garbage.
 mkfifo "$W/cmd"

@@ -12,7 +12,7 @@ Modes:
   hold     finish the handshake, send --count bytes, then wait for EOF
   garbage  plain TCP: read the ClientHello, answer with junk
   hangup   plain TCP: read the ClientHello, close
-  silent   plain TCP: accept and say nothing
+  silent   plain TCP: accept, say nothing, and exit once the client closes
   straddle plain TCP: a TLS 1.3 ServerHello followed, in the same record,
            by an unprotected EncryptedExtensions (RFC 8446 5.1 violation)
 Prints "READY" on stdout once listening.
@@ -83,7 +83,12 @@ def main():
         if a.mode == "garbage":
             conn.sendall(os.urandom(64) + b"\x16\x03\x03\x00\x02\xff\xff")
         if a.mode == "silent":
-            conn.recv(1 << 20)
+            # Never answer; return only once the client's side is gone.
+            try:
+                while conn.recv(1 << 16):
+                    pass
+            except OSError:
+                pass
         conn.close()
         print(a.mode, flush=True)
         return
