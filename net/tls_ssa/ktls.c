@@ -319,10 +319,10 @@ static int ssa_post_release(struct socket *sock)
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
 	struct ssa_sock *ssk = sock->sk ? ssa_sock_get(sock->sk) : NULL;
 
-	if (ssk && !sock_flag(sock->sk, SOCK_LINGER))
-		ssa_send_close_notify(sock, ssk, MSG_DONTWAIT);
-	else if (ssk)
-		ssa_send_close_notify(sock, ssk, 0);
+	/* Without SO_LINGER, close() must not block on a full send buffer. */
+	if (ssk)
+		ssa_send_close_notify(sock, ssk,
+				      sock_flag(sock->sk, SOCK_LINGER) ? 0 : MSG_DONTWAIT);
 	return ktls->release(sock);
 }
 

@@ -28,6 +28,15 @@ VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
             "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
 
 
+def received(sock):
+    """The chunks a socket delivers until end of stream."""
+    while True:
+        d = sock.recv(1 << 16)
+        if not d:
+            return
+        yield d
+
+
 def straddle_reply(hello):
     """ServerHello (TLS 1.3, AES-128-GCM, X25519 with a random share) plus
     a plaintext EncryptedExtensions in the same record."""
@@ -114,10 +123,7 @@ def main():
     if a.mode == "sink":
         h, n, notify = hashlib.sha256(), 0, "yes"
         try:
-            while True:
-                d = tls.recv(1 << 16)
-                if not d:
-                    break
+            for d in received(tls):
                 h.update(d)
                 n += len(d)
         except ssl.SSLEOFError:
@@ -141,10 +147,7 @@ def main():
     elif a.mode == "echo":
         n = 0
         try:
-            while True:
-                d = tls.recv(1 << 16)
-                if not d:
-                    break
+            for d in received(tls):
                 tls.sendall(d)
                 n += len(d)
             tls.unwrap()
