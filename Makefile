@@ -19,7 +19,7 @@ kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
 SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload
-SAMPLES := samples/ssa_client
+SAMPLES := samples/ssa_client samples/ssa_server
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.

@@ -20,6 +20,7 @@
 #include <mbedtls/platform_util.h>
 #include <mbedtls/threading.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/error.h>

@@ -7,7 +7,11 @@
  * sk_state_change, so blocking and non-blocking connect() share one
  * path).  The worker pins the socket's file while it runs, so the socket
  * outlives an application that closes it mid-handshake; it notices that
- * (only its own reference is left) and gives up.  No socket lock is held
+ * (only its own reference is left) and gives up.  A server handshake
+ * starts when the listener's pull worker takes the connection off TCP's
+ * accept queue (server.c); it runs on its own workqueue, on a socket
+ * nobody else can reach until accept(), and gives up when the listener
+ * is closed.  No socket lock is held
  * across mbedTLS calls (DESIGN §5 rule 6): the bio uses MSG_DONTWAIT and
  * the worker sleeps on the socket's wait queue between steps.
  */
@@ -27,6 +31,7 @@
 #include "tls_ssa.h"
 #include "compat.h"
 #include "ssa_mbedtls.h"
+#include "ssa_mbedtls_peek.h"
 
 #define SSA_HANDSHAKE_TIMEOUT	(30 * HZ)
 #define SSA_PEER_ID_MAX		256
@@ -34,6 +39,7 @@
 #define SSA_ERR_RECORD_BOUNDARY	(-0x7f81)
 
 struct workqueue_struct *ssa_wq;
+struct workqueue_struct *ssa_srv_wq;
 
 /**
  * struct ssa_hs - one handshake in flight (freed when it ends)
@@ -46,7 +52,10 @@ struct workqueue_struct *ssa_wq;
  * @groups: 0-terminated group list for mbedTLS
  * @alpn: NULL-terminated protocol list for mbedTLS, pointing into @alpn_buf
  * @alpn_buf: copy of the socket's ALPN list, split in place
+ * @sni: server: the name the client asked for (NUL-terminated), or ""
  * @sock_err: errno of the last failed socket call in the bio
+ * @server: this is the server side
+ * @resumed: the handshake resumed a session
  * @name_ok: the leaf certificate names the peer
  * @secret_len: length of the TLS 1.3 traffic secrets
  * @c_secret: client_application_traffic_secret_0
@@ -65,7 +74,10 @@ struct ssa_hs {
 	u16 groups[8];
 	const char *alpn[16];
 	char alpn_buf[SSA_ALPN_LEN + 1];
+	char sni[TLS_SSA_STRING_MAX + 1];
 	int sock_err;
+	bool server;
+	bool resumed;
 	bool name_ok;
 	size_t secret_len;
 	u8 c_secret[64];
@@ -157,7 +169,7 @@ static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags
 {
 	struct ssa_hs *hs = ctx;
 
-	if (depth == 0) {
+	if (depth == 0 && !hs->server) {
 		hs->name_ok = ssa_cert_matches_peer(crt, hs->ssk->hostname, hs->sock->sk);
 		if (!hs->name_ok)
 			*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
@@ -186,6 +198,81 @@ static const u16 ssa_sig_algs[] = {
 	MBEDTLS_TLS1_3_SIG_NONE
 };
 
+/* SNI: remember the name and present the chain that names it (or the
+ * first).  mbedTLS passes the name as it came, without a NUL.
+ */
+static int ssa_sni_cb(void *ctx, mbedtls_ssl_context *ssl, const unsigned char *name,
+		      size_t len)
+{
+	struct ssa_hs *hs = ctx;
+	struct mbedtls_pk_context *key;
+	mbedtls_x509_crt *chain;
+
+	if (!len || len >= sizeof(hs->sni) || memchr(name, '\0', len))
+		return -1;	/* mbedTLS answers with an unrecognized_name alert */
+	memcpy(hs->sni, name, len);
+	hs->sni[len] = '\0';
+	chain = ssa_creds_pair(hs->ssk->creds, ssa_creds_for_name(hs->ssk->creds, hs->sni),
+			       &key);
+	return mbedtls_ssl_set_hs_own_cert(ssl, chain, key);
+}
+
+static const int ssa_authmode[] = {
+	[TLS_PEER_AUTH_NONE] = MBEDTLS_SSL_VERIFY_NONE,
+	[TLS_PEER_AUTH_REQUEST] = MBEDTLS_SSL_VERIFY_OPTIONAL,
+	[TLS_PEER_AUTH_REQUIRE] = MBEDTLS_SSL_VERIFY_REQUIRED,
+};
+
+/* The server's side of the configuration: certificates, client
+ * authentication, tickets.
+ */
+static int ssa_hs_setup_server(struct ssa_hs *hs)
+{
+	struct ssa_sock *ssk = hs->ssk;
+	mbedtls_ssl_ticket_context *tickets = ssa_server_tickets(ssk);
+	struct mbedtls_pk_context *key;
+	mbedtls_x509_crt *chain;
+	int ret;
+
+	if (!ssa_creds_count(ssk->creds))
+		return MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE;
+	chain = ssa_creds_pair(ssk->creds, 0, &key);
+	ret = mbedtls_ssl_conf_own_cert(&hs->conf, chain, key);
+	if (ret)
+		return ret;
+	mbedtls_ssl_conf_sni(&hs->conf, ssa_sni_cb, hs);
+	mbedtls_ssl_conf_authmode(&hs->conf, ssa_authmode[ssk->peer_auth]);
+	if (hs->trust) {
+		mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
+		mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
+	}
+	if (tickets && ssk->session_ttl > 0)
+		mbedtls_ssl_conf_session_tickets_cb(&hs->conf, mbedtls_ssl_ticket_write,
+						    mbedtls_ssl_ticket_parse, tickets);
+	return 0;
+}
+
+/* The client's: verification of the server, our certificate if any. */
+static int ssa_hs_setup_client(struct ssa_hs *hs)
+{
+	struct ssa_sock *ssk = hs->ssk;
+	struct mbedtls_pk_context *key;
+	mbedtls_x509_crt *chain;
+	int ret;
+
+	mbedtls_ssl_conf_authmode(&hs->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
+	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
+	mbedtls_ssl_conf_session_tickets(&hs->conf, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+	if (ssa_creds_count(ssk->creds)) {
+		chain = ssa_creds_pair(ssk->creds, 0, &key);
+		ret = mbedtls_ssl_conf_own_cert(&hs->conf, chain, key);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int ssa_hs_setup(struct ssa_hs *hs)
 {
 	struct ssa_sock *ssk = hs->ssk;
@@ -195,7 +282,8 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 
 	mbedtls_ssl_config_init(&hs->conf);
 	mbedtls_ssl_init(&hs->ssl);
-	ret = mbedtls_ssl_config_defaults(&hs->conf, MBEDTLS_SSL_IS_CLIENT,
+	ret = mbedtls_ssl_config_defaults(&hs->conf, hs->server ? MBEDTLS_SSL_IS_SERVER :
+								 MBEDTLS_SSL_IS_CLIENT,
 					  MBEDTLS_SSL_TRANSPORT_STREAM,
 					  MBEDTLS_SSL_PRESET_DEFAULT);
 	if (ret)
@@ -226,11 +314,10 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 	}
 
 	mbedtls_ssl_conf_sig_algs(&hs->conf, ssa_sig_algs);
-	mbedtls_ssl_conf_authmode(&hs->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
-	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
 	mbedtls_ssl_conf_rng(&hs->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-	mbedtls_ssl_conf_session_tickets(&hs->conf, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+	ret = hs->server ? ssa_hs_setup_server(hs) : ssa_hs_setup_client(hs);
+	if (ret)
+		return ret;
 
 	ret = mbedtls_ssl_setup(&hs->ssl, &hs->conf);
 	if (ret)
@@ -238,9 +325,11 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 	/* CVE-2025-27809: without a name mbedTLS would skip the name check;
 	 * an explicit NULL says "no SNI" and our callback checks the address.
 	 */
-	ret = mbedtls_ssl_set_hostname(&hs->ssl, ssk->hostname);
-	if (ret)
-		return ret;
+	if (!hs->server) {
+		ret = mbedtls_ssl_set_hostname(&hs->ssl, ssk->hostname);
+		if (ret)
+			return ret;
+	}
 	mbedtls_ssl_set_bio(&hs->ssl, hs, ssa_bio_send, ssa_bio_recv, NULL);
 	mbedtls_ssl_set_export_keys_cb(&hs->ssl, ssa_export_keys, hs);
 	return 0;
@@ -261,7 +350,7 @@ static bool ssa_hs_can_progress(struct sock *sk, bool want_read)
 /* The peer presented one certificate, issued by itself. */
 static bool ssa_hs_self_signed(struct ssa_hs *hs)
 {
-	const mbedtls_ssl_session *sess = hs->ssl.session_negotiate;
+	const mbedtls_ssl_session *sess = hs->ssl.session_negotiate ?: hs->ssl.session;
 	const mbedtls_x509_crt *c = sess ? sess->peer_cert : NULL;
 
 	return c && !c->next && c->issuer_raw.len == c->subject_raw.len &&
@@ -369,21 +458,34 @@ int ssa_peer_chain_keep(struct ssa_sock *ssk, const mbedtls_x509_crt *peer)
 	return 0;
 }
 
-/* mbedtls_ssl_handshake(), one step at a time, plus a check mbedTLS 3.6.6
- * lacks (fixed in 3.6.7): RFC 8446 5.1 requires ServerHello and Finished,
- * which precede a key change, to end their record.  Anything after them in
- * the same record would be processed under keys it was not protected with.
- */
-static int ssa_hs_steps(mbedtls_ssl_context *ssl)
+/* The messages that precede a key change, read by each side. */
+static bool ssa_hs_key_change(const struct ssa_hs *hs, int state)
 {
-	while (!mbedtls_ssl_is_handshake_over(ssl)) {
+	if (hs->server)
+		return state == MBEDTLS_SSL_CLIENT_HELLO || state == MBEDTLS_SSL_CLIENT_FINISHED;
+	return state == MBEDTLS_SSL_SERVER_HELLO || state == MBEDTLS_SSL_SERVER_FINISHED;
+}
+
+/* mbedtls_ssl_handshake(), one step at a time, plus a check mbedTLS 3.6.6
+ * lacks (fixed in 3.6.7): RFC 8446 5.1 requires the messages that precede
+ * a key change (ServerHello and Finished; ClientHello and the client's
+ * Finished) to end their record.  Anything after them in the same record
+ * would be processed under keys it was not protected with.  A TLS 1.3
+ * server goes on past HANDSHAKE_OVER to send its session ticket, so that
+ * record is counted before the keys go to kTLS.
+ */
+static int ssa_hs_steps(struct ssa_hs *hs)
+{
+	mbedtls_ssl_context *ssl = &hs->ssl;
+
+	while (ssl->state != MBEDTLS_SSL_HANDSHAKE_OVER) {
 		int before = ssl->state, ret;
 
 		ret = mbedtls_ssl_handshake_step(ssl);
 		if (ret)
 			return ret;
-		if ((before == MBEDTLS_SSL_SERVER_HELLO || before == MBEDTLS_SSL_SERVER_FINISHED) &&
-		    ssl->state != before &&
+		hs->resumed |= ssa_mbedtls_resuming(ssl);
+		if (ssa_hs_key_change(hs, before) && ssl->state != before &&
 		    mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3 &&
 		    mbedtls_ssl_check_pending(ssl)) {
 			mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
@@ -402,7 +504,7 @@ static int ssa_hs_run(struct ssa_hs *hs)
 	int ret;
 
 	for (;;) {
-		ret = ssa_hs_steps(&hs->ssl);
+		ret = ssa_hs_steps(hs);
 		if (!ret)
 			return 0;
 		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
@@ -416,7 +518,8 @@ static int ssa_hs_run(struct ssa_hs *hs)
 		wait_event_interruptible_timeout(*sk_sleep(sk),
 			ssa_hs_can_progress(sk, ret == MBEDTLS_ERR_SSL_WANT_READ),
 			min_t(long, deadline - jiffies, HZ / 4));
-		if (ssa_file_only_ours(hs->sock->file)) {
+		if (hs->server ? ssa_server_abandoned(hs->ssk) :
+				 ssa_file_only_ours(hs->sock->file)) {
 			ssa_sock_set_error(hs->ssk, "handshake abandoned: the socket was closed");
 			return -ECONNABORTED;
 		}
@@ -438,9 +541,24 @@ static int ssa_hs_keep_results(struct ssa_hs *hs)
 
 	ssk->version = mbedtls_ssl_get_version_number(&hs->ssl);
 	ssk->cipher = mbedtls_ssl_get_ciphersuite_id_from_ssl(&hs->ssl);
+	ssk->resumed = hs->resumed;
 	strscpy(ssk->alpn_selected, alpn ?: "", sizeof(ssk->alpn_selected));
+	if (hs->server && hs->sni[0]) {
+		ssk->hostname = kstrdup(hs->sni, GFP_KERNEL);
+		if (!ssk->hostname)
+			return -ENOMEM;
+	}
 	if (!peer)
 		return 0;
+	/* "request": a client certificate is optional, a bad one is not. */
+	if (hs->server && mbedtls_ssl_get_verify_result(&hs->ssl)) {
+		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+					       MBEDTLS_SSL_ALERT_MSG_BAD_CERT);
+		ssa_sock_set_error(ssk, "certificate verify failed: %s",
+				   ssa_verify_reason(mbedtls_ssl_get_verify_result(&hs->ssl),
+						     ssa_hs_self_signed(hs)));
+		return -EKEYREJECTED;
+	}
 	id = kmalloc(SSA_PEER_ID_MAX, GFP_KERNEL);
 	if (!id)
 		return -ENOMEM;
@@ -455,7 +573,8 @@ static int ssa_hs_to_ktls(struct ssa_hs *hs)
 {
 	struct ssa_sock *ssk = hs->ssk;
 	const struct ssa_cipher_desc *desc = ssa_cipher_desc_find(ssk->cipher);
-	struct ssa_traffic_keys tx = {}, rx = {};
+	struct ssa_traffic_keys ck = {}, sk = {};
+	struct ssa_traffic_keys *tx = hs->server ? &sk : &ck, *rx = hs->server ? &ck : &sk;
 	u8 tx_info[SSA_CRYPTO_INFO_MAX], rx_info[SSA_CRYPTO_INFO_MAX];
 	unsigned int len;
 	int err;
@@ -470,25 +589,25 @@ static int ssa_hs_to_ktls(struct ssa_hs *hs)
 		return -EPROTO;
 	}
 	if (ssk->version == TLS_VERSION_1_3)
-		err = hs->secret_len ? ssa_tls13_traffic_keys(desc, hs->c_secret, hs->secret_len, &tx) ?:
-				       ssa_tls13_traffic_keys(desc, hs->s_secret, hs->secret_len, &rx) :
+		err = hs->secret_len ? ssa_tls13_traffic_keys(desc, hs->c_secret, hs->secret_len, &ck) ?:
+				       ssa_tls13_traffic_keys(desc, hs->s_secret, hs->secret_len, &sk) :
 				       -EINVAL;
 	else
 		err = ssa_tls12_traffic_keys(desc, hs->prf, hs->master, hs->randoms,
-					     hs->randoms + 32, &tx, &rx);
+					     hs->randoms + 32, &ck, &sk);
 	if (err) {
 		ssa_sock_set_error(ssk, "could not derive the traffic keys");
 		goto out;
 	}
 	/* Sequence numbers from mbedTLS's own counters (DESIGN §5 rule 4). */
-	memcpy(tx.seq, hs->ssl.cur_out_ctr, 8);
-	memcpy(rx.seq, hs->ssl.in_ctr, 8);
-	ssa_ktls_fill(desc, ssk->version, &tx, tx_info);
-	len = ssa_ktls_fill(desc, ssk->version, &rx, rx_info);
+	memcpy(tx->seq, hs->ssl.cur_out_ctr, 8);
+	memcpy(rx->seq, hs->ssl.in_ctr, 8);
+	ssa_ktls_fill(desc, ssk->version, tx, tx_info);
+	len = ssa_ktls_fill(desc, ssk->version, rx, rx_info);
 	err = ssa_ktls_install(hs->sock, ssk, tx_info, rx_info, len);
 out:
-	memzero_explicit(&tx, sizeof(tx));
-	memzero_explicit(&rx, sizeof(rx));
+	memzero_explicit(&ck, sizeof(ck));
+	memzero_explicit(&sk, sizeof(sk));
 	memzero_explicit(tx_info, sizeof(tx_info));
 	memzero_explicit(rx_info, sizeof(rx_info));
 	return err;
@@ -502,7 +621,8 @@ static void ssa_hs_free(struct ssa_hs *hs)
 	kvfree_sensitive(hs, sizeof(*hs));
 }
 
-static int ssa_hs_client(struct ssa_sock *ssk, struct socket *sock)
+/* One handshake, either side; 0 once kTLS carries the connection. */
+static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 {
 	struct ssa_hs *hs;
 	int err, ret;
@@ -512,8 +632,11 @@ static int ssa_hs_client(struct ssa_sock *ssk, struct socket *sock)
 		return -ENOMEM;
 	hs->ssk = ssk;
 	hs->sock = sock;
-	hs->trust = ssk->trust ? ssa_trust_get(ssk->trust) : ssa_trust_system();
-	if (!hs->trust) {
+	hs->server = ssk->parent;
+	/* A server needs anchors only to check client certificates. */
+	if (!hs->server || ssk->peer_auth != TLS_PEER_AUTH_NONE)
+		hs->trust = ssk->trust ? ssa_trust_get(ssk->trust) : ssa_trust_system();
+	if (!hs->trust && (!hs->server || ssk->peer_auth != TLS_PEER_AUTH_NONE)) {
 		ssa_sock_set_error(ssk, "no trust anchors: the system store is missing and none were pinned");
 		err = -EKEYREJECTED;
 		goto out;
@@ -567,10 +690,37 @@ static void ssa_hs_work(struct work_struct *work)
 		err = -(READ_ONCE(sock->sk->sk_err) ?: ECONNRESET);
 		ssa_sock_set_error(ssk, "TCP connection lost before the handshake (%d)", err);
 	} else {
-		err = ssa_hs_client(ssk, sock);
+		err = ssa_hs_do(ssk, sock);
 	}
+	ssa_stat_inc(err ? SSA_STAT_CLIENT_FAILED : SSA_STAT_CLIENT_OK);
+	if (!err && ssk->resumed)
+		ssa_stat_inc(SSA_STAT_RESUMED);
 	ssa_hs_finish(ssk, sock, err);
 	fput(file);
+}
+
+static void ssa_hs_server_work(struct work_struct *work)
+{
+	struct ssa_sock *ssk = container_of(work, struct ssa_sock, hs_work);
+	int err;
+
+	err = ssa_hs_do(ssk, ssk->hs_sock);
+	if (err)
+		ssk->hs_err = err;
+	else if (ssk->resumed)
+		ssa_stat_inc(SSA_STAT_RESUMED);
+	WRITE_ONCE(ssk->state, err ? SSA_FAILED : SSA_ESTABLISHED);
+	ssa_server_done(ssk, err);
+}
+
+/**
+ * ssa_handshake_queue_server() - start the handshake of an accepted connection
+ * @ssk: its state; @ssk->hs_sock is the socket the worker owns
+ */
+void ssa_handshake_queue_server(struct ssa_sock *ssk)
+{
+	INIT_WORK(&ssk->hs_work, ssa_hs_server_work);
+	queue_work(ssa_srv_wq, &ssk->hs_work);
 }
 
 /**
@@ -601,9 +751,19 @@ bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock)
  */
 int ssa_handshake_init(void)
 {
-	/* Unbound: handshakes are CPU-heavy and must not pin one CPU. */
-	ssa_wq = alloc_workqueue("tls_ssa", WQ_UNBOUND, 0);
-	return ssa_wq ? 0 : -ENOMEM;
+	/* Unbound: handshakes are CPU-heavy and must not pin one CPU.
+	 * Servers get their own queue, so an SSA client and an SSA server
+	 * on one machine never wait for each other's worker slots.
+	 */
+	ssa_wq = alloc_workqueue("tls_ssa", WQ_UNBOUND, WQ_MAX_ACTIVE);
+	if (!ssa_wq)
+		return -ENOMEM;
+	ssa_srv_wq = alloc_workqueue("tls_ssa_srv", WQ_UNBOUND, WQ_MAX_ACTIVE);
+	if (!ssa_srv_wq) {
+		destroy_workqueue(ssa_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -611,5 +771,6 @@ int ssa_handshake_init(void)
  */
 void ssa_handshake_exit(void)
 {
+	destroy_workqueue(ssa_srv_wq);
 	destroy_workqueue(ssa_wq);
 }

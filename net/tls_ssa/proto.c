@@ -174,7 +174,15 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 	lock_sock(sk);
 	switch (ssk->state) {
 	case SSA_IDLE:
+		err = ssa_creds_check(ssk, false);
+		if (err) {
+			release_sock(sk);
+			return err;
+		}
 		break;
+	case SSA_LISTEN:
+		release_sock(sk);
+		return -EISCONN;
 	case SSA_FAILED:
 		release_sock(sk);
 		return ssa_sock_error(ssk);
@@ -211,17 +219,23 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 	return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
 }
 
-static int ssa_listen(struct socket *sock, int backlog)
+/* accept() hands out only connections whose handshake completed. */
+static int ssa_accept(struct socket *sock, struct socket *newsock, SSA_ACCEPT_PARAMS)
 {
-	struct sock *sk = sock->sk;
+	return ssa_accept_ready(sock, newsock, SSA_ACCEPT_FLAGS);
+}
+
+/* close() of a socket that never reached kTLS (kTLS's own have ktls.c's). */
+static int ssa_release(struct socket *sock)
+{
 	struct ssa_sock *ssk;
 
-	lock_sock(sk);
-	ssk = ssa_sock_get(sk);
-	if (ssk)
-		ssa_sock_set_error(ssk, "listen: TLS server sockets are not available in this build; refusing plaintext");
-	release_sock(sk);
-	return -EPROTONOSUPPORT;
+	if (!sock->sk)
+		return 0;
+	ssk = ssa_sock_get(sock->sk);
+	if (ssk && ssk->lsn)
+		ssa_listener_close(ssk);
+	return ssa_family_get(sock->sk)->base_ops->release(sock);
 }
 
 /* --- data calls before kTLS carries the connection --------------------------- */
@@ -236,6 +250,7 @@ static int ssa_data_gate(struct socket *sock, bool nonblock)
 
 	switch (ssk ? READ_ONCE(ssk->state) : SSA_FAILED) {
 	case SSA_IDLE:
+	case SSA_LISTEN:
 		return -ENOTCONN;
 	case SSA_CONNECTING:
 	case SSA_HANDSHAKE:
@@ -309,6 +324,9 @@ static __poll_t ssa_poll(struct file *file, struct socket *sock,
 	__poll_t mask = fam->base_ops->poll(file, sock, wait);
 
 	switch (ssk ? READ_ONCE(ssk->state) : SSA_FAILED) {
+	case SSA_LISTEN:
+		/* TCP's accept queue holds connections still to handshake. */
+		return (mask & ~(EPOLLIN | EPOLLRDNORM)) | ssa_listen_poll(ssk);
 	case SSA_CONNECTING:
 	case SSA_HANDSHAKE:
 		return mask & (EPOLLERR | EPOLLHUP);
@@ -363,6 +381,8 @@ static void ssa_family_setup(struct ssa_family *fam, const char *name,
 	fam->ops.owner = THIS_MODULE;
 	fam->ops.connect = ssa_connect;
 	fam->ops.listen = ssa_listen;
+	fam->ops.accept = ssa_accept;
+	fam->ops.release = ssa_release;
 	fam->ops.poll = ssa_poll;
 	fam->ops.sendmsg = ssa_sendmsg;
 	fam->ops.recvmsg = ssa_recvmsg;

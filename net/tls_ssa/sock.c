@@ -20,6 +20,7 @@
 
 static atomic64_t ssa_next_id = ATOMIC64_INIT(0);
 static atomic_long_t ssa_live = ATOMIC_LONG_INIT(0);
+static atomic_long_t ssa_stats[SSA_STAT_COUNT];
 
 /**
  * ssa_sock_get() - the tls_ssa state of a socket
@@ -61,6 +62,8 @@ static void ssa_sk_destruct(struct sock *sk)
 		kfree(ssk->peer_identity);
 		kvfree(ssk->peer_chain);
 		ssa_trust_put(ssk->trust);
+		ssa_creds_put(ssk->creds);
+		ssa_listener_free(ssk->lsn);
 		kfree_sensitive(ssk);
 		atomic_long_dec(&ssa_live);
 	}
@@ -76,6 +79,25 @@ static void ssa_sk_destruct(struct sock *sk)
  * Return: 0, -ENOMEM, or -EPROTONOSUPPORT if the family's destructor is
  * not the one this module chains to.
  */
+static struct ssa_sock *ssa_sock_alloc(struct sock *sk)
+{
+	struct ssa_sock *ssk = kzalloc(sizeof(*ssk), GFP_KERNEL);
+
+	if (!ssk)
+		return NULL;
+	ssk->id = atomic64_inc_return(&ssa_next_id);
+	ssk->sk = sk;
+	INIT_LIST_HEAD(&ssk->accept_node);
+	return ssk;
+}
+
+static void ssa_sock_publish(struct sock *sk, struct ssa_sock *ssk)
+{
+	__rcu_assign_sk_user_data_with_flags(sk, ssk, SK_USER_DATA_NOCOPY);
+	sk->sk_destruct = ssa_sk_destruct;
+	atomic_long_inc(&ssa_live);
+}
+
 int ssa_sock_attach(struct sock *sk)
 {
 	struct ssa_sock *ssk;
@@ -84,11 +106,9 @@ int ssa_sock_attach(struct sock *sk)
 	if (sk->sk_destruct != ssa_family_destruct(sk))
 		return -EPROTONOSUPPORT;
 
-	ssk = kzalloc(sizeof(*ssk), GFP_KERNEL);
+	ssk = ssa_sock_alloc(sk);
 	if (!ssk)
 		return -ENOMEM;
-	ssk->id = atomic64_inc_return(&ssa_next_id);
-	ssk->sk = sk;
 	ssk->version_min = SSA_DEFAULT_VERSION_MIN;
 	ssk->version_max = SSA_DEFAULT_VERSION_MAX;
 	ssk->ciphers = GENMASK(ssa_ciphers_count - 1, 0);
@@ -96,11 +116,62 @@ int ssa_sock_attach(struct sock *sk)
 	ssk->session_ttl = SSA_SESSION_TTL_MAX;
 	ssk->peer_auth = TLS_PEER_AUTH_NONE;
 	ssk->state = SSA_IDLE;
-
-	__rcu_assign_sk_user_data_with_flags(sk, ssk, SK_USER_DATA_NOCOPY);
-	sk->sk_destruct = ssa_sk_destruct;
-	atomic_long_inc(&ssa_live);
+	ssa_sock_publish(sk, ssk);
 	return 0;
+}
+
+/**
+ * ssa_sock_attach_child() - give a connection a listener accepted its state
+ * @sk: the connection (locked), cloned from the listener
+ * @parent: the listener's state
+ *
+ * The clone carries ssa_sk_destruct but not the listener's state (the
+ * pointer is not copied); it gets the listener's settings, anchors and
+ * credentials, in SSA_HANDSHAKE.
+ *
+ * Return: 0, -ENOMEM, or -EPROTONOSUPPORT if @sk is not such a clone.
+ */
+int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
+{
+	struct ssa_sock *ssk;
+
+	if (!parent || sk->sk_destruct != ssa_sk_destruct || ssa_sock_get(sk))
+		return -EPROTONOSUPPORT;
+	ssk = ssa_sock_alloc(sk);
+	if (!ssk)
+		return -ENOMEM;
+	memcpy(ssk->alpn, parent->alpn, sizeof(ssk->alpn));
+	ssk->version_min = parent->version_min;
+	ssk->version_max = parent->version_max;
+	ssk->ciphers = parent->ciphers;
+	ssk->groups = parent->groups;
+	ssk->session_ttl = parent->session_ttl;
+	ssk->peer_auth = parent->peer_auth;
+	ssk->trust = ssa_trust_get(parent->trust);
+	ssk->creds = ssa_creds_get(parent->creds);
+	ssk->state = SSA_HANDSHAKE;
+	ssa_sock_publish(sk, ssk);
+	return 0;
+}
+
+/**
+ * ssa_stat_inc() - count an event
+ * @s: the counter
+ */
+void ssa_stat_inc(enum ssa_stat s)
+{
+	atomic_long_inc(&ssa_stats[s]);
+}
+
+/**
+ * ssa_stat_read() - read a counter
+ * @s: the counter
+ *
+ * Return: events counted since the module loaded.
+ */
+long ssa_stat_read(enum ssa_stat s)
+{
+	return atomic_long_read(&ssa_stats[s]);
 }
 
 /**

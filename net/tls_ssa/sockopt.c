@@ -5,8 +5,7 @@
  * One row per option: direction, phase, and a setter/getter that works on
  * kernel copies of the value, so the user-copy and locking rules live in
  * one place (ssa_sockopt_set/ssa_sockopt_get) and the handlers are plain
- * functions KUnit can call.  Options that need the handshake engine or
- * credentials report so through TLS_ERROR until those parts land.
+ * functions KUnit can call.
  */
 
 #include <linux/kernel.h>
@@ -442,8 +441,7 @@ static int ssa_get_negotiated_cipher(struct ssa_sock *ssk, void *buf, unsigned i
 
 static int ssa_get_resumed(struct ssa_sock *ssk, void *buf, unsigned int *len)
 {
-	/* Resumption is not offered yet, so no session is ever resumed. */
-	return ssa_established(ssk) ? ssa_put_int(0, buf, len) : -ENOTCONN;
+	return ssa_established(ssk) ? ssa_put_int(ssk->resumed, buf, len) : -ENOTCONN;
 }
 
 static int ssa_get_alpn(struct ssa_sock *ssk, void *buf, unsigned int *len)
@@ -451,7 +449,7 @@ static int ssa_get_alpn(struct ssa_sock *ssk, void *buf, unsigned int *len)
 	return ssa_established(ssk) ? ssa_put_string(ssk->alpn_selected, buf, len) : -ENOTCONN;
 }
 
-/* On a client, the name it asked for; servers arrive with accept(). */
+/* On a client, the name it asked for; on an accepted socket, the SNI. */
 static int ssa_get_sni(struct ssa_sock *ssk, void *buf, unsigned int *len)
 {
 	return ssa_established(ssk) ? ssa_put_string(ssk->hostname ?: "", buf, len) : -ENOTCONN;
@@ -469,44 +467,59 @@ static int ssa_get_peer_chain(struct ssa_sock *ssk, void *buf, unsigned int *len
 				      -ENOTCONN;
 }
 
-/* TLS_TRUSTED_PEER_CERTIFICATES: inline PEM, or a path read as the caller. */
-static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int len)
+/* A PEM-valued option: inline PEM text, or an absolute path read with
+ * the caller's credentials.  Returns a NUL-terminated copy (free with
+ * kvfree_sensitive(pem, *plen + 1)) or an ERR_PTR with TLS_ERROR set.
+ */
+static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *val,
+			 unsigned int len, size_t *plen)
 {
 	static const char begin[] = "-----BEGIN";
+	char *pem, *path;
+	int n;
+
+	if (len > sizeof(begin) - 1 && !memcmp(val, begin, sizeof(begin) - 1)) {
+		pem = kvmalloc(len + 1, GFP_KERNEL);
+		if (!pem)
+			return ERR_PTR(-ENOMEM);
+		memcpy(pem, val, len);
+		pem[len] = '\0';
+		*plen = strlen(pem);
+		/* Whatever follows a NUL is never parsed: wipe it now. */
+		memzero_explicit(pem + *plen, len - *plen);
+		return pem;
+	}
+	path = __getname();
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	n = ssa_val_string(val, len, path, PATH_MAX);
+	if (n <= 0 || path[0] != '/') {
+		__putname(path);
+		ssa_sock_set_error(ssk, "%s: expected PEM text or an absolute path", label);
+		return ERR_PTR(-EINVAL);
+	}
+	pem = ssa_read_file(path, plen);
+	if (IS_ERR(pem))
+		ssa_sock_set_error(ssk, "%s: cannot read %.64s (%ld%s)", label, path,
+				   PTR_ERR(pem), PTR_ERR(pem) == -EACCES ?
+				   ": permission denied for this process" : "");
+	__putname(path);
+	return pem;
+}
+
+/* TLS_TRUSTED_PEER_CERTIFICATES: anchors that replace the system store. */
+static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int len)
+{
 	const char *why = "not PEM certificates";
 	struct ssa_trust *t;
 	size_t plen = 0;
 	char *pem;
 
-	if (len > sizeof(begin) - 1 && !memcmp(val, begin, sizeof(begin) - 1)) {
-		pem = kvmalloc(len + 1, GFP_KERNEL);
-		if (!pem)
-			return -ENOMEM;
-		memcpy(pem, val, len);
-		pem[len] = '\0';
-		plen = strlen(pem);
-	} else {
-		char *path = __getname();
-		int n;
-
-		if (!path)
-			return -ENOMEM;
-		n = ssa_val_string(val, len, path, PATH_MAX);
-		if (n <= 0 || path[0] != '/') {
-			__putname(path);
-			ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: expected PEM text or an absolute path");
-			return -EINVAL;
-		}
-		pem = ssa_read_file(path, &plen);
-		if (IS_ERR(pem))
-			ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: cannot read %.64s (%ld)",
-					   path, PTR_ERR(pem));
-		__putname(path);
-		if (IS_ERR(pem))
-			return PTR_ERR(pem);
-	}
+	pem = ssa_opt_pem(ssk, "TLS_TRUSTED_PEER_CERTIFICATES", val, len, &plen);
+	if (IS_ERR(pem))
+		return PTR_ERR(pem);
 	t = ssa_trust_parse(pem, plen, &why);
-	kvfree(pem);
+	kvfree_sensitive(pem, plen + 1);
 	if (IS_ERR(t)) {
 		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: %s", why);
 		return PTR_ERR(t);
@@ -516,12 +529,34 @@ static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int l
 	return 0;
 }
 
-/* Own certificates and keys belong to server sockets, which come later. */
-static int ssa_set_credential(struct ssa_sock *ssk, const void *val,
-			      unsigned int len)
+/* TLS_CERTIFICATE_CHAIN: opens a chain/key pair (cred.c). */
+static int ssa_set_chain(struct ssa_sock *ssk, const void *val, unsigned int len)
 {
-	ssa_sock_set_error(ssk, "own certificates and keys are not supported by this build yet");
-	return -EOPNOTSUPP;
+	size_t plen = 0;
+	char *pem;
+	int err;
+
+	pem = ssa_opt_pem(ssk, "TLS_CERTIFICATE_CHAIN", val, len, &plen);
+	if (IS_ERR(pem))
+		return PTR_ERR(pem);
+	err = ssa_creds_add_chain(ssk, pem, plen);
+	kvfree_sensitive(pem, plen + 1);
+	return err;
+}
+
+/* TLS_PRIVATE_KEY: closes the pair; the text is wiped once parsed. */
+static int ssa_set_key(struct ssa_sock *ssk, const void *val, unsigned int len)
+{
+	size_t plen = 0;
+	char *pem;
+	int err;
+
+	pem = ssa_opt_pem(ssk, "TLS_PRIVATE_KEY", val, len, &plen);
+	if (IS_ERR(pem))
+		return PTR_ERR(pem);
+	err = ssa_creds_add_key(ssk, pem, plen);
+	kvfree_sensitive(pem, plen + 1);
+	return err;
 }
 
 #define SSA_OPT(n, f, s, g) { .name = n, .label = #n, .flags = f, .set = s, .get = g }
@@ -533,8 +568,8 @@ static const struct ssa_opt ssa_opts[] = {
 	SSA_OPT(TLS_REMOTE_HOSTNAME, SET | GET | PRE, ssa_set_hostname, ssa_get_hostname),
 	SSA_OPT(TLS_HOSTNAME, GET, NULL, ssa_get_sni),
 	SSA_OPT(TLS_TRUSTED_PEER_CERTIFICATES, SET | PRE, ssa_set_trusted, NULL),
-	SSA_OPT(TLS_CERTIFICATE_CHAIN, SET | PRE, ssa_set_credential, NULL),
-	SSA_OPT(TLS_PRIVATE_KEY, SET | PRE, ssa_set_credential, NULL),
+	SSA_OPT(TLS_CERTIFICATE_CHAIN, SET | PRE, ssa_set_chain, NULL),
+	SSA_OPT(TLS_PRIVATE_KEY, SET | PRE, ssa_set_key, NULL),
 	SSA_OPT(TLS_ALPN, SET | GET | PRE, ssa_set_alpn, ssa_get_alpn),
 	SSA_OPT(TLS_SESSION_TTL, SET | GET | PRE, ssa_set_session_ttl, ssa_get_session_ttl),
 	SSA_OPT(TLS_DISABLE_CIPHER, SET | PRE, ssa_disable_cipher, NULL),

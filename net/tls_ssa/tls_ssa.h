@@ -20,12 +20,14 @@
 #define SSA_SESSION_TTL_MAX	604800	/* RFC 8446 4.6.1: at most 7 days */
 #define SSA_ERROR_LEN		128
 #define SSA_ALPN_LEN		TLS_SSA_STRING_MAX
+#define SSA_CREDS_MAX		8	/* chain/key pairs per socket */
 
 /* --- sock.c: per-socket state ------------------------------------------ */
 
 /* Life of an SSA socket; transitions are WRITE_ONCE/cmpxchg, see proto.c. */
 enum ssa_state {
 	SSA_IDLE,		/* not connected */
+	SSA_LISTEN,		/* listening; see server.c */
 	SSA_CONNECTING,		/* TCP connect in progress */
 	SSA_HANDSHAKE,		/* handshake worker owns the socket */
 	SSA_ESTABLISHED,	/* kTLS carries the data */
@@ -39,6 +41,8 @@ enum {
 };
 
 struct ssa_trust;
+struct ssa_creds;
+struct ssa_listener;
 
 /**
  * struct ssa_sock - what tls_ssa keeps per IPPROTO_TLS socket
@@ -67,6 +71,11 @@ struct ssa_trust;
  * @peer_identity: peer certificate subject, or NULL
  * @peer_chain: peer chain as PEM, or NULL
  * @peer_chain_len: bytes in @peer_chain, without the NUL
+ * @resumed: the handshake resumed a session
+ * @creds: own chain/key pairs (TLS_CERTIFICATE_CHAIN/TLS_PRIVATE_KEY)
+ * @lsn: a listening socket's accept machinery (server.c), or NULL
+ * @parent: an accepted connection's listener, or NULL (a client)
+ * @accept_node: on the listener's ready list until accept()
  *
  * Option fields are written under lock_sock(); the handshake fields by
  * the worker while it owns the socket; freed from sk_destruct.
@@ -88,6 +97,11 @@ struct ssa_sock {
 	char *peer_identity;
 	char *peer_chain;
 	size_t peer_chain_len;
+	bool resumed;
+	struct ssa_creds *creds;
+	struct ssa_listener *lsn;
+	struct ssa_listener *parent;
+	struct list_head accept_node;
 	char *hostname;
 	char alpn[SSA_ALPN_LEN + 1];
 	u16 version_min;
@@ -100,9 +114,23 @@ struct ssa_sock {
 };
 
 int ssa_sock_attach(struct sock *sk);
+int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent);
 struct ssa_sock *ssa_sock_get(const struct sock *sk);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
 long ssa_sock_count(void);
+
+/* Module-wide counters (the policy work exposes them). */
+enum ssa_stat {
+	SSA_STAT_CLIENT_OK,
+	SSA_STAT_CLIENT_FAILED,
+	SSA_STAT_SERVER_OK,
+	SSA_STAT_SERVER_FAILED,
+	SSA_STAT_RESUMED,
+	SSA_STAT_COUNT,
+};
+
+void ssa_stat_inc(enum ssa_stat s);
+long ssa_stat_read(enum ssa_stat s);
 int ssa_sock_error(const struct ssa_sock *ssk);
 
 /* --- proto.c: IPPROTO_TLS registration and socket ops ------------------- */
@@ -193,6 +221,33 @@ struct mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t);
 void ssa_trust_init(void);
 void ssa_trust_exit(void);
 
+/* --- cred.c: own certificates and keys ------------------------------------- */
+
+struct mbedtls_x509_crt;
+struct mbedtls_pk_context;
+void ssa_creds_put(struct ssa_creds *c);
+struct ssa_creds *ssa_creds_get(struct ssa_creds *c);
+int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len);
+int ssa_creds_add_key(struct ssa_sock *ssk, const char *pem, size_t len);
+int ssa_creds_check(struct ssa_sock *ssk, bool need);
+unsigned int ssa_creds_count(const struct ssa_creds *c);
+struct mbedtls_x509_crt *ssa_creds_pair(struct ssa_creds *c, unsigned int i,
+					struct mbedtls_pk_context **key);
+unsigned int ssa_creds_for_name(const struct ssa_creds *c, const char *host);
+
+/* --- server.c: listen() and accept() ------------------------------------------ */
+
+struct mbedtls_ssl_ticket_context;
+int ssa_listen(struct socket *sock, int backlog);
+int ssa_accept_ready(struct socket *sock, struct socket *newsock, int flags);
+__poll_t ssa_listen_poll(struct ssa_sock *ssk);
+void ssa_listener_close(struct ssa_sock *ssk);
+void ssa_listener_free(struct ssa_listener *lsn);
+void ssa_server_done(struct ssa_sock *ssk, int err);
+bool ssa_server_abandoned(const struct ssa_sock *ssk);
+struct mbedtls_ssl_ticket_context *ssa_server_tickets(struct ssa_sock *ssk);
+long ssa_server_failed(const struct ssa_sock *ssk);
+
 /* --- verify.c: peer identity ------------------------------------------------ */
 
 struct mbedtls_x509_crt;
@@ -205,9 +260,11 @@ const char *ssa_verify_reason(u32 flags, bool self_signed);
 /* --- handshake.c: the handshake engine ----------------------------------- */
 
 extern struct workqueue_struct *ssa_wq;
+extern struct workqueue_struct *ssa_srv_wq;
 int ssa_handshake_init(void);
 void ssa_handshake_exit(void);
 bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock);
+void ssa_handshake_queue_server(struct ssa_sock *ssk);
 int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 		 bool self_signed, int alert);
 int ssa_peer_chain_keep(struct ssa_sock *ssk, const struct mbedtls_x509_crt *peer);

@@ -114,13 +114,14 @@ void ssa_trust_put(struct ssa_trust *t)
 
 /**
  * ssa_trust_get() - take another reference to a store
- * @t: the store
+ * @t: the store, or NULL
  *
  * Return: @t.
  */
 struct ssa_trust *ssa_trust_get(struct ssa_trust *t)
 {
-	kref_get(&t->ref);
+	if (t)
+		kref_get(&t->ref);
 	return t;
 }
 

@@ -12,6 +12,11 @@
 #   clientonly.{pem,key}    extendedKeyUsage clientAuth only
 #   self.{pem,key}          self-signed localhost
 #   rogue.{pem,key}         localhost, signed by a CA nobody trusts
+#   alt.{pem,key}           alt.example only, RSA 2048 (a second SNI name)
+#   p384.{pem,key}          the localhost names, ECDSA P-384
+#   weak.{pem,key}          the localhost names, RSA 1024 (too small to serve)
+#   client.{pem,key}        client certificate (clientAuth), from ca
+#   rogueclient.{pem,key}   client certificate from rogueca
 set -e
 D=$1
 mkdir -p "$D"
@@ -50,11 +55,12 @@ CNF
 # leaf CA NAME SAN EKU [startdate enddate] [keyalg]
 leaf() {
 	local ca=$1 name=$2 san=$3 eku=$4 start=${5:-} end=${6:-} alg=${7:-ec}
-	if [ "$alg" = rsa ]; then
-		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null
-	else
-		key "$name"
-	fi
+	case $alg in
+	rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null ;;
+	rsa1024) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$name.key" 2>/dev/null ;;
+	p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$name.key" 2>/dev/null ;;
+	*) key "$name" ;;
+	esac
 	local cn=${san%%,*}
 	openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=${cn#DNS:}" 2>/dev/null
 	printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:FALSE\n' \
@@ -76,6 +82,11 @@ leaf ca other "DNS:other.example" serverAuth
 leaf ca wild "DNS:*.example.test" serverAuth
 leaf ca clientonly "$NAMES" clientAuth
 leaf rogueca rogue "$NAMES" serverAuth
+leaf ca alt "DNS:alt.example" serverAuth "" "" rsa
+leaf ca p384 "$NAMES" serverAuth "" "" p384
+leaf ca weak "$NAMES" serverAuth "" "" rsa1024
+leaf ca client "DNS:client.example" clientAuth
+leaf rogueca rogueclient "DNS:client.example" clientAuth
 key self
 openssl req -x509 -new -key self.key -out self.pem -subj "/CN=localhost" -days 365 \
 	-addext "subjectAltName=$NAMES" 2>/dev/null
