@@ -9,6 +9,8 @@
  *     -m 1.2|1.3  minimum version      -M 1.2|1.3  maximum version
  *     -c LIST     TLS_CIPHERS          -g LIST     TLS_GROUPS
  *     -a LIST     TLS_ALPN
+ *     -C FILE     client certificate chain (TLS_CERTIFICATE_CHAIN)
+ *     -K FILE     its private key (TLS_PRIVATE_KEY)
  *     -N          non-blocking connect, waited for with epoll
  *     -G PATH     send an HTTP/1.0 GET for PATH and print the body
  *     -u FILE     upload FILE (with sendfile), then shut down writing
@@ -79,7 +81,7 @@ static int version(const char *s)
 static void print_session(int fd)
 {
 	char peer[512] = "", alpn[64] = "";
-	int v = 0, c = 0;
+	int v = 0, c = 0, r = 0;
 	socklen_t l = sizeof(v);
 
 	getsockopt(fd, IPPROTO_TLS, TLS_NEGOTIATED_VERSION, &v, &l);
@@ -89,9 +91,11 @@ static void print_session(int fd)
 	getsockopt(fd, IPPROTO_TLS, TLS_PEER_IDENTITY, peer, &l);
 	l = sizeof(alpn);
 	getsockopt(fd, IPPROTO_TLS, TLS_ALPN, alpn, &l);
-	fprintf(stderr, "version=%s cipher=0x%04x peer=\"%s\" alpn=\"%s\"\n",
+	l = sizeof(r);
+	getsockopt(fd, IPPROTO_TLS, TLS_SESSION_RESUMED, &r, &l);
+	fprintf(stderr, "version=%s cipher=0x%04x peer=\"%s\" alpn=\"%s\" resumed=%d\n",
 		v == TLS_VERSION_1_3 ? "TLSv1.3" : v == TLS_VERSION_1_2 ? "TLSv1.2" : "?",
-		c, peer, alpn);
+		c, peer, alpn, r);
 }
 
 static int wait_connected(int fd)
@@ -130,11 +134,12 @@ int main(int argc, char **argv)
 {
 	const char *name = NULL, *anchors = NULL, *ciphers = NULL, *groups = NULL;
 	const char *alpn = NULL, *get = NULL, *upload = NULL, *outfile = NULL;
+	const char *chain = NULL, *key = NULL;
 	int vmin = 0, vmax = 0, nonblock = 0, show = 0, opt, fd, out = -1;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
 	unsigned char addr[16];
 
-	while ((opt = getopt(argc, argv, "n:A:m:M:c:g:a:NG:u:o:s")) != -1) {
+	while ((opt = getopt(argc, argv, "n:A:m:M:c:g:a:C:K:NG:u:o:s")) != -1) {
 		switch (opt) {
 		case 'n': name = optarg; break;
 		case 'A': anchors = optarg; break;
@@ -143,6 +148,8 @@ int main(int argc, char **argv)
 		case 'c': ciphers = optarg; break;
 		case 'g': groups = optarg; break;
 		case 'a': alpn = optarg; break;
+		case 'C': chain = optarg; break;
+		case 'K': key = optarg; break;
 		case 'N': nonblock = 1; break;
 		case 'G': get = optarg; break;
 		case 'u': upload = optarg; break;
@@ -180,6 +187,10 @@ int main(int argc, char **argv)
 		return fail(fd, "TLS_GROUPS");
 	if (alpn && setstr(fd, TLS_ALPN, alpn))
 		return fail(fd, "TLS_ALPN");
+	if (chain && setstr(fd, TLS_CERTIFICATE_CHAIN, chain))
+		return fail(fd, "TLS_CERTIFICATE_CHAIN");
+	if (key && setstr(fd, TLS_PRIVATE_KEY, key))
+		return fail(fd, "TLS_PRIVATE_KEY");
 
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen)) {
 		if (!nonblock || errno != EINPROGRESS || wait_connected(fd))

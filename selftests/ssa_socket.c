@@ -357,14 +357,24 @@ TEST(no_plaintext_connect)
 	}
 }
 
-TEST(no_plaintext_listen)
+/* A server without a certificate would have nothing to offer but
+ * plaintext: listen() refuses, and the socket does not listen.
+ */
+TEST(listen_needs_certificate)
 {
-	int fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_TLS);
+	int fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_TLS), st = 0;
+	char why[256] = "";
+	socklen_t len = sizeof(why);
 
 	ASSERT_GE(fd, 0);
 	errno = 0;
 	EXPECT_EQ(-1, listen(fd, 1));
-	EXPECT_EQ(EPROTONOSUPPORT, errno);
+	EXPECT_EQ(ENOKEY, errno);
+	EXPECT_EQ(0, getsockopt(fd, IPPROTO_TLS, TLS_ERROR, why, &len));
+	EXPECT_NE(NULL, strstr(why, "TLS_CERTIFICATE_CHAIN")) TH_LOG("TLS_ERROR: %s", why);
+	len = sizeof(st);
+	EXPECT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &st, &len));
+	EXPECT_EQ(0, st);
 	close(fd);
 }
 

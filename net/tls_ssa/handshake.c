@@ -524,6 +524,12 @@ static int ssa_hs_run(struct ssa_hs *hs)
 			return -ECONNABORTED;
 		}
 	}
+	/* mbedTLS drops a record it cannot parse without a word; RFC 8446
+	 * section 5 wants unexpected_message (plain HTTP to a TLS port...).
+	 */
+	if (ret == MBEDTLS_ERR_SSL_INVALID_RECORD && !hs->sock_err)
+		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+					       MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
 	return ssa_hs_error(hs->ssk, ret, hs->sock_err,
 			    mbedtls_ssl_get_verify_result(&hs->ssl), ssa_hs_self_signed(hs),
 			    ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && hs->ssl.in_msg ?
@@ -699,14 +705,35 @@ static void ssa_hs_work(struct work_struct *work)
 	fput(file);
 }
 
+/* After a failed server handshake: end with FIN, not RST, so the client
+ * reads the alert instead of a reset (unread input makes TCP reset).
+ */
+static void ssa_hs_close_gently(struct socket *sock)
+{
+	const struct ssa_family *fam = ssa_family_get(sock->sk);
+	char buf[512];
+	struct kvec vec = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr msg = {};
+	int i;
+
+	kernel_sock_shutdown(sock, SHUT_WR);
+	for (i = 0; i < 64; i++) {
+		iov_iter_kvec(&msg.msg_iter, READ, &vec, 1, sizeof(buf));
+		if (fam->base_ops->recvmsg(sock, &msg, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+	}
+}
+
 static void ssa_hs_server_work(struct work_struct *work)
 {
 	struct ssa_sock *ssk = container_of(work, struct ssa_sock, hs_work);
 	int err;
 
 	err = ssa_hs_do(ssk, ssk->hs_sock);
-	if (err)
+	if (err) {
 		ssk->hs_err = err;
+		ssa_hs_close_gently(ssk->hs_sock);
+	}
 	else if (ssk->resumed)
 		ssa_stat_inc(SSA_STAT_RESUMED);
 	WRITE_ONCE(ssk->state, err ? SSA_FAILED : SSA_ESTABLISHED);
