@@ -29,6 +29,7 @@
 #include <mbedtls/bignum.h>
 #include <mbedtls/hkdf.h>
 #include <mbedtls/md.h>
+#include <mbedtls/sha256.h>
 #include <mbedtls/psa_util.h>
 #include <psa/crypto.h>
 

@@ -6,5 +6,8 @@
 #define _SSA_MBEDTLS_PEEK_H
 
 int ssa_mbedtls_resuming(const mbedtls_ssl_context *ssl);
+size_t ssa_mbedtls_tls13_rms(const mbedtls_ssl_context *ssl, unsigned char *out);
+int ssa_mbedtls_tls13_ticket(mbedtls_ssl_session *s, int suite, const char *hostname,
+			     const unsigned char *rms, const unsigned char *msg, size_t len);
 
 #endif /* _SSA_MBEDTLS_PEEK_H */

@@ -191,6 +191,36 @@ for ver in 1.3 1.2; do
 		"[ $first = 1 ] && has 'resumed=1'"
 done
 stop
+server "${ECC[@]}"
+for host in 127.0.0.1 ::1; do
+	for ver in 1.3 1.2; do
+		first=
+		for i in 1 2 3; do
+			timeout 60 "$CLIENT" -A "$PKI/ca.pem" -M $ver -s -G /.ssa \
+				"$host" "$PORT" >"$W/out" 2>"$W/err"
+			[ -z "$first" ] && first=$(grep -o 'resumed=[01]' "$W/out")
+		done
+		check "SSA client resumes with SSA server, TLS $ver over $host" \
+			"[ $first = resumed=0 ] && has 'resumed=1' && grep -q 'resumed=1' $W/err"
+	done
+done
+timeout 60 "$CLIENT" -A "$PKI/ca.pem" -n localhost -s -G /.ssa 127.0.0.1 "$PORT" \
+	>"$W/out" 2>"$W/err"
+check "another name (localhost) does not resume the 127.0.0.1 session" \
+	"has 'version=TLSv1.3' && has 'resumed=0'"
+timeout 60 "$CLIENT" -A "$PKI/ca.pem" -n other.example -s -G /.ssa 127.0.0.1 "$PORT" \
+	>"$W/out" 2>"$W/err"
+check "a cached session never skips the name check" "grep -q 'hostname mismatch' $W/err"
+timeout 60 "$CLIENT" -A "$PKI/ca.pem" -M 1.2 -s -G /.ssa 127.0.0.1 "$PORT" >"$W/out" 2>"$W/err"
+timeout 60 "$CLIENT" -A "$PKI/ca.pem" -s -G /.ssa 127.0.0.1 "$PORT" >"$W/out" 2>"$W/err"
+check "a socket allowing TLS 1.3 resumes its 1.3 session, not the 1.2 one" \
+	"has 'version=TLSv1.3' && has 'resumed=1'"
+cat "$PKI/ca.pem" "$PKI/rogueca.pem" >"$W/both.pem"
+timeout 60 "$CLIENT" -A "$W/both.pem" -s -G /.ssa 127.0.0.1 "$PORT" \
+	>"$W/out" 2>"$W/err"
+check "pinned anchors do not resume a session verified with others" "has 'resumed=0'"
+stop
+
 server "${ECC[@]}" -T 0
 rm -f "$W/sess"
 s_client -tls1_3 -sess_out "$W/sess"

@@ -55,6 +55,8 @@ struct workqueue_struct *ssa_srv_wq;
  * @sni: server: the name the client asked for (NUL-terminated), or ""
  * @sock_err: errno of the last failed socket call in the bio
  * @server: this is the server side
+ * @cache: a client that takes part in session resumption (session.c)
+ * @sess_key: its session cache key
  * @resumed: the handshake resumed a session
  * @name_ok: the leaf certificate names the peer
  * @secret_len: length of the TLS 1.3 traffic secrets
@@ -77,6 +79,8 @@ struct ssa_hs {
 	char sni[TLS_SSA_STRING_MAX + 1];
 	int sock_err;
 	bool server;
+	bool cache;
+	u8 sess_key[SSA_SESSION_KEY_LEN];
 	bool resumed;
 	bool name_ok;
 	size_t secret_len;
@@ -263,7 +267,9 @@ static int ssa_hs_setup_client(struct ssa_hs *hs)
 	mbedtls_ssl_conf_authmode(&hs->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
 	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
-	mbedtls_ssl_conf_session_tickets(&hs->conf, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+	mbedtls_ssl_conf_session_tickets(&hs->conf, hs->cache ?
+					 MBEDTLS_SSL_SESSION_TICKETS_ENABLED :
+					 MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 	if (ssa_creds_count(ssk->creds)) {
 		chain = ssa_creds_pair(ssk->creds, 0, &key);
 		ret = mbedtls_ssl_conf_own_cert(&hs->conf, chain, key);
@@ -329,6 +335,8 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 		ret = mbedtls_ssl_set_hostname(&hs->ssl, ssk->hostname);
 		if (ret)
 			return ret;
+		if (hs->cache)
+			ssa_session_offer(&hs->ssl, hs->sess_key);
 	}
 	mbedtls_ssl_set_bio(&hs->ssl, hs, ssa_bio_send, ssa_bio_recv, NULL);
 	mbedtls_ssl_set_export_keys_cb(&hs->ssl, ssa_export_keys, hs);
@@ -647,6 +655,8 @@ static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 		err = -EKEYREJECTED;
 		goto out;
 	}
+	if (!hs->server)
+		hs->cache = ssa_session_key(ssk, hs->trust, hs->sess_key);
 	ret = ssa_hs_setup(hs);
 	if (ret) {
 		err = ssa_hs_error(ssk, ret, 0, 0, false, -1);
@@ -657,6 +667,8 @@ static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 		err = ssa_hs_keep_results(hs);
 	if (!err)
 		err = ssa_hs_to_ktls(hs);
+	if (!err && hs->cache)
+		ssa_session_keep(ssk, &hs->ssl, hs->sess_key);
 out:
 	ssa_hs_free(hs);
 	return err;

@@ -392,6 +392,32 @@ static int ssa_ctl_pull(struct ssa_ctl_src *src, u8 *buf, size_t len)
 	return 0;
 }
 
+/* SSA_HS_NEW_SESSION_TICKET bodies we keep for resumption, at most. */
+#define SSA_TICKET_MSG_MAX	(16 << 10)
+
+/* The body of one handshake message: a TLS 1.3 ticket for a client that
+ * resumes goes to session.c; anything else is skipped here and judged by
+ * ssa_control_record() from its header.
+ */
+static int ssa_ctl_message(struct ssa_ctl_src *src, struct ssa_sock *ssk, const u8 *hdr)
+{
+	size_t len = (hdr[1] << 16) | (hdr[2] << 8) | hdr[3];
+	u8 *body;
+	int ret;
+
+	if (hdr[0] != SSA_HS_NEW_SESSION_TICKET || ssk->version != TLS_VERSION_1_3 ||
+	    !ssk->resume || !len || len > SSA_TICKET_MSG_MAX)
+		return ssa_ctl_pull(src, NULL, len);
+	body = kmalloc(len, GFP_KERNEL);
+	if (!body)
+		return ssa_ctl_pull(src, NULL, len);
+	ret = ssa_ctl_pull(src, body, len);
+	if (!ret && ssa_session_ticket(ssk, body, len))
+		ret = -EBADMSG;		/* TLS_ERROR is set */
+	kfree_sensitive(body);
+	return ret;
+}
+
 /* Handle the control messages of one record: those whose bytes already
  * reached the caller's buffer, completing the last from kTLS (kTLS hands
  * out the rest of a partly read record on the next read; a message's
@@ -412,7 +438,7 @@ static int ssa_control_messages(struct ssa_ctl_src *src, struct ssa_sock *ssk)
 		}
 		ret = ssa_ctl_pull(src, hdr, 4);
 		if (!ret)
-			ret = ssa_ctl_pull(src, NULL, (hdr[1] << 16) | (hdr[2] << 8) | hdr[3]);
+			ret = ssa_ctl_message(src, ssk, hdr);
 		if (ret)
 			break;
 		ret = ssa_control_record(ssk, src->type, hdr, 4);
@@ -420,7 +446,8 @@ static int ssa_control_messages(struct ssa_ctl_src *src, struct ssa_sock *ssk)
 			return ret;
 	} while (src->left);
 	if (ret < 0) {
-		ssa_sock_set_error(ssk, "truncated control record from the peer");
+		if (ret != -EBADMSG)
+			ssa_sock_set_error(ssk, "truncated control record from the peer");
 		ssk->rx_err = -EPROTO;
 		return -EPROTO;
 	}

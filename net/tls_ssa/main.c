@@ -56,6 +56,7 @@ static void __exit ssa_exit(void)
 	ssa_proto_exit();
 	ssa_trust_exit();
 	ssa_handshake_exit();
+	ssa_session_exit();
 	ssa_mbedtls_exit_all();
 }
 

@@ -9,7 +9,6 @@
 
 #include "tls_ssa.h"
 
-#define SSA_HS_NEW_SESSION_TICKET	4
 #define SSA_HS_KEY_UPDATE		24
 
 #define SSA_ALERT_CLOSE_NOTIFY		0
@@ -83,7 +82,7 @@ int ssa_control_record(struct ssa_sock *ssk, u8 type, const u8 *body, int len)
 	case SSA_CT_HANDSHAKE:
 		if (body[0] == SSA_HS_NEW_SESSION_TICKET &&
 		    ssk->version == TLS_VERSION_1_3)
-			return 1;	/* consumed; resumption keeps none yet */
+			return 1;	/* consumed (session.c kept it if wanted) */
 		if (body[0] == SSA_HS_KEY_UPDATE && ssk->version == TLS_VERSION_1_3) {
 			ssa_sock_set_error(ssk, "peer sent KeyUpdate: this kernel's TLS record layer cannot change keys");
 			return ssa_record_fail(ssk, -EPROTO);

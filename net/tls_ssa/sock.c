@@ -15,8 +15,12 @@
 #include <linux/string.h>
 #include <net/inet_common.h>
 #include <net/ipv6.h>
+#include <linux/file.h>
+#include <linux/sched/mm.h>
+#include <linux/cred.h>
 
 #include "tls_ssa.h"
+#include "compat.h"
 
 static atomic64_t ssa_next_id = ATOMIC64_INIT(0);
 static atomic_long_t ssa_live = ATOMIC_LONG_INIT(0);
@@ -64,6 +68,7 @@ static void ssa_sk_destruct(struct sock *sk)
 		ssa_trust_put(ssk->trust);
 		ssa_creds_put(ssk->creds);
 		ssa_listener_free(ssk->lsn);
+		ssa_resume_free(ssk->resume);
 		kfree_sensitive(ssk);
 		atomic_long_dec(&ssa_live);
 	}
@@ -98,6 +103,27 @@ static void ssa_sock_publish(struct sock *sk, struct ssa_sock *ssk)
 	atomic_long_inc(&ssa_live);
 }
 
+/* Who is creating this socket: the executable and the effective user. */
+static void ssa_app_capture(struct ssa_app *app)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe = NULL;
+
+	app->uid = from_kuid_munged(&init_user_ns, current_euid());
+	if (!mm)
+		return;
+	rcu_read_lock();
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !ssa_file_tryget(exe))
+		exe = NULL;
+	rcu_read_unlock();
+	if (!exe)
+		return;
+	app->ino = file_inode(exe)->i_ino;
+	app->dev = file_inode(exe)->i_sb->s_dev;
+	fput(exe);
+}
+
 int ssa_sock_attach(struct sock *sk)
 {
 	struct ssa_sock *ssk;
@@ -116,6 +142,7 @@ int ssa_sock_attach(struct sock *sk)
 	ssk->session_ttl = SSA_SESSION_TTL_MAX;
 	ssk->peer_auth = TLS_PEER_AUTH_NONE;
 	ssk->state = SSA_IDLE;
+	ssa_app_capture(&ssk->app);
 	ssa_sock_publish(sk, ssk);
 	return 0;
 }
@@ -149,6 +176,7 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 	ssk->peer_auth = parent->peer_auth;
 	ssk->trust = ssa_trust_get(parent->trust);
 	ssk->creds = ssa_creds_get(parent->creds);
+	ssk->app = parent->app;
 	ssk->state = SSA_HANDSHAKE;
 	ssa_sock_publish(sk, ssk);
 	return 0;

@@ -43,6 +43,21 @@ enum {
 struct ssa_trust;
 struct ssa_creds;
 struct ssa_listener;
+struct ssa_resume;
+
+/**
+ * struct ssa_app - the program that created a socket (at socket() time)
+ * @ino: its executable's inode number
+ * @dev: the executable's device
+ * @uid: the creating process's effective uid
+ */
+struct ssa_app {
+	u64 ino;
+	u32 dev;
+	u32 uid;
+};
+
+#define SSA_SESSION_KEY_LEN	32
 
 /**
  * struct ssa_sock - what tls_ssa keeps per IPPROTO_TLS socket
@@ -76,6 +91,8 @@ struct ssa_listener;
  * @lsn: a listening socket's accept machinery (server.c), or NULL
  * @parent: an accepted connection's listener, or NULL (a client)
  * @accept_node: on the listener's ready list until accept()
+ * @app: the program that created the socket
+ * @resume: a TLS 1.3 client's resumption secret, for tickets to come
  *
  * Option fields are written under lock_sock(); the handshake fields by
  * the worker while it owns the socket; freed from sk_destruct.
@@ -102,6 +119,8 @@ struct ssa_sock {
 	struct ssa_listener *lsn;
 	struct ssa_listener *parent;
 	struct list_head accept_node;
+	struct ssa_app app;
+	struct ssa_resume *resume;
 	char *hostname;
 	char alpn[SSA_ALPN_LEN + 1];
 	u16 version_min;
@@ -218,6 +237,7 @@ struct ssa_trust *ssa_trust_system(void);
 struct ssa_trust *ssa_trust_get(struct ssa_trust *t);
 void ssa_trust_put(struct ssa_trust *t);
 struct mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t);
+const u8 *ssa_trust_digest(const struct ssa_trust *t);
 void ssa_trust_init(void);
 void ssa_trust_exit(void);
 
@@ -247,6 +267,16 @@ void ssa_server_done(struct ssa_sock *ssk, int err);
 bool ssa_server_abandoned(const struct ssa_sock *ssk);
 struct mbedtls_ssl_ticket_context *ssa_server_tickets(struct ssa_sock *ssk);
 long ssa_server_failed(const struct ssa_sock *ssk);
+
+/* --- session.c: client session resumption ------------------------------------ */
+
+struct mbedtls_ssl_context;
+bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust, u8 *key);
+bool ssa_session_offer(struct mbedtls_ssl_context *ssl, const u8 *key);
+void ssa_session_keep(struct ssa_sock *ssk, struct mbedtls_ssl_context *ssl, const u8 *key);
+int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len);
+void ssa_resume_free(struct ssa_resume *r);
+void ssa_session_exit(void);
 
 /* --- verify.c: peer identity ------------------------------------------------ */
 
@@ -334,6 +364,7 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 #define SSA_CT_ALERT			21
 #define SSA_CT_HANDSHAKE		22
 #define SSA_CT_APPLICATION_DATA		23
+#define SSA_HS_NEW_SESSION_TICKET	4	/* HandshakeType */
 
 const char *ssa_alert_name(u8 desc);
 int ssa_control_record(struct ssa_sock *ssk, u8 type, const u8 *body, int len);

@@ -29,12 +29,14 @@
  * @free_work: frees the store in process context after a grace period
  *	(freeing mbedTLS objects may sleep)
  * @count: certificates parsed
+ * @digest: SHA-256 over the certificates, identifying the set
  * @crt: the certificates, a chain in mbedTLS's sense
  */
 struct ssa_trust {
 	struct kref ref;
 	struct rcu_work free_work;
 	int count;
+	u8 digest[SSA_SESSION_KEY_LEN];
 	mbedtls_x509_crt crt;
 };
 
@@ -149,6 +151,7 @@ mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t)
 struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 {
 	const mbedtls_x509_crt *c;
+	mbedtls_sha256_context h;
 	struct ssa_trust *t;
 	int ret;
 
@@ -165,9 +168,28 @@ struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 		kfree(t);
 		return ERR_PTR(ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? -ENOMEM : -EINVAL);
 	}
-	for (c = &t->crt; c && c->raw.p; c = c->next)
+	mbedtls_sha256_init(&h);
+	mbedtls_sha256_starts(&h, 0);
+	for (c = &t->crt; c && c->raw.p; c = c->next) {
+		mbedtls_sha256_update(&h, c->raw.p, c->raw.len);
 		t->count++;
+	}
+	mbedtls_sha256_finish(&h, t->digest);
+	mbedtls_sha256_free(&h);
 	return t;
+}
+
+/**
+ * ssa_trust_digest() - what identifies a set of anchors
+ * @t: the store, or NULL
+ *
+ * Return: SSA_SESSION_KEY_LEN bytes (zeros for no store).
+ */
+const u8 *ssa_trust_digest(const struct ssa_trust *t)
+{
+	static const u8 none[SSA_SESSION_KEY_LEN];
+
+	return t ? t->digest : none;
 }
 
 /**
