@@ -745,9 +745,9 @@ static void ssa_hs_server_work(struct work_struct *work)
 	if (err) {
 		ssk->hs_err = err;
 		ssa_hs_close_gently(ssk->hs_sock);
-	}
-	else if (ssk->resumed)
+	} else if (ssk->resumed) {
 		ssa_stat_inc(SSA_STAT_RESUMED);
+	}
 	WRITE_ONCE(ssk->state, err ? SSA_FAILED : SSA_ESTABLISHED);
 	ssa_server_done(ssk, err);
 }
