@@ -332,6 +332,93 @@ curl -sS --cacert "$PKI/ca.pem" "https://localhost:$PORT/.ssa" >"$W/out" 2>"$W/e
 check "non-blocking listener with epoll and accept4" "has 'version=TLSv1.3'"
 stop
 
+# --- accept() semantics, from a program using only the socket module --------------------
+PORT=$((PORT + 1))
+timeout 60 python3 - "$PKI" "$PORT" >"$W/out" 2>"$W/err" <<'PY'
+import ctypes, errno, os, select, socket, ssl, sys, threading, time
+pki, port = sys.argv[1], int(sys.argv[2])
+IPPROTO_TLS, CHAIN, KEY = 205, 88, 89
+libc = ctypes.CDLL(None, use_errno=True)
+def case(name, cond):
+    print(("PASS " if cond else "FAIL ") + name, flush=True)
+
+lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_TLS)
+lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+lst.setsockopt(IPPROTO_TLS, CHAIN, (pki + "/srv.pem").encode())
+lst.setsockopt(IPPROTO_TLS, KEY, (pki + "/srv.key").encode())
+lst.bind(("127.0.0.1", port))
+lst.listen(16)
+lst.setblocking(False)
+try:
+    lst.accept()
+    case("non-blocking accept() with nothing queued: EAGAIN", False)
+except BlockingIOError:
+    case("non-blocking accept() with nothing queued: EAGAIN", True)
+
+# A TCP connection that never says a word is not an acceptable socket.
+mute = socket.create_connection(("127.0.0.1", port))
+r, _, _ = select.select([lst], [], [], 1.0)
+case("a connected but silent client does not make the listener readable", not r)
+try:
+    lst.accept()
+    case("a connected but silent client is not accepted", False)
+except BlockingIOError:
+    case("a connected but silent client is not accepted", True)
+
+# A real TLS client makes it readable; accept4(SOCK_NONBLOCK) applies.
+ctx = ssl.create_default_context(cafile=pki + "/ca.pem")
+got = {}
+def client():
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(b"ping")
+            got["reply"] = s.recv(16)
+t = threading.Thread(target=client)
+t.start()
+r, _, _ = select.select([lst], [], [], 30)
+case("the listener is readable once a handshake completes", bool(r))
+fd = libc.accept4(lst.fileno(), None, None, os.O_NONBLOCK | os.O_CLOEXEC)
+case("accept4(SOCK_NONBLOCK) returns the handshaken socket", fd >= 0)
+c = socket.socket(fileno=fd)
+case("the accepted socket is non-blocking", os.get_blocking(fd) is False)
+data = b""
+for _ in range(300):
+    try:
+        data = c.recv(16)
+        break
+    except BlockingIOError:
+        time.sleep(0.01)
+case("the accepted socket reads the client's plaintext", data == b"ping")
+c.setblocking(True)
+c.sendall(b"pong")
+t.join(30)
+case("and writes to it", got.get("reply") == b"pong")
+c.close()
+
+# A handshaken connection nobody accepts is closed with the listener.
+done = {}
+def idle_client():
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            done["hs"] = True
+            try:
+                done["read"] = s.recv(16)
+            except (ssl.SSLError, OSError) as e:
+                done["read"] = repr(e)
+t = threading.Thread(target=idle_client)
+t.start()
+select.select([lst], [], [], 30)
+lst.close()
+t.join(30)
+case("closing the listener closes connections never accepted",
+     done.get("hs") and done.get("read") == b"")
+mute.close()
+PY
+while read -r verdict name; do
+	if [ "$verdict" = PASS ]; then ok "$name"; else nok "$name"; fi
+done <"$W/out"
+grep -q . "$W/out" || nok "accept() semantics ran"
+
 # --- credentials ----------------------------------------------------------------------
 install -m 600 "$PKI/srv.key" "$W/root-only.key"
 install -m 644 "$PKI/srv.key" "$W/readable.key"
