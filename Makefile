@@ -53,8 +53,10 @@ module-shadow:
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 
-$(SSACTL): tools/ssactl/ssactl.c include/uapi/linux/tls_ssa.h
-	$(CC) $(USER_CFLAGS) -o $@ $<
+# ssactl shares the policy parser with the module (net/tls_ssa/policy_parse.c).
+$(SSACTL): tools/ssactl/ssactl.c net/tls_ssa/policy_parse.c net/tls_ssa/policy_parse.h \
+	   include/uapi/linux/tls_ssa.h
+	$(CC) $(USER_CFLAGS) -Inet/tls_ssa -o $@ tools/ssactl/ssactl.c net/tls_ssa/policy_parse.c
 
 selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h | deps
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<

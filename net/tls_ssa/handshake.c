@@ -33,7 +33,6 @@
 #include "ssa_mbedtls.h"
 #include "ssa_mbedtls_peek.h"
 
-#define SSA_HANDSHAKE_TIMEOUT	(30 * HZ)
 #define SSA_PEER_ID_MAX		256
 /* Our own code for a violation found outside mbedTLS; not an mbedTLS value. */
 #define SSA_ERR_RECORD_BOUNDARY	(-0x7f81)
@@ -52,6 +51,9 @@ struct workqueue_struct *ssa_srv_wq;
  * @groups: 0-terminated group list for mbedTLS
  * @alpn: NULL-terminated protocol list for mbedTLS, pointing into @alpn_buf
  * @alpn_buf: copy of the socket's ALPN list, split in place
+ * @sig_algs: signature schemes the policy allows, 0-terminated
+ * @verify: the policy requires the peer's certificate to verify
+ * @timeout: handshake timeout (policy), jiffies
  * @sni: server: the name the client asked for (NUL-terminated), or ""
  * @sock_err: errno of the last failed socket call in the bio
  * @server: this is the server side
@@ -76,6 +78,9 @@ struct ssa_hs {
 	u16 groups[8];
 	const char *alpn[16];
 	char alpn_buf[SSA_ALPN_LEN + 1];
+	u16 sig_algs[16];
+	bool verify;
+	unsigned long timeout;
 	char sni[TLS_SSA_STRING_MAX + 1];
 	int sock_err;
 	bool server;
@@ -183,24 +188,53 @@ static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags
 
 /* --- set-up --------------------------------------------------------------- */
 
-/* Signature schemes offered, in preference order.  RSA PKCS#1 v1.5 comes
+/* The administrator's policy for this handshake: the socket's own
+ * settings narrowed by what the policy allows its program now (a policy
+ * loaded since connect()/listen() applies).  The result is written back,
+ * so getsockopt shows what was used.
+ *
+ * Signature schemes follow ssa_sigalgs[]'s order.  RSA PKCS#1 v1.5 comes
  * before RSA-PSS on purpose: mbedTLS 3.6 offers rsa_pss_rsae_* in a
  * ClientHello that also allows TLS 1.2 but then rejects it in a TLS 1.2
  * ServerKeyExchange, and servers take the client's order.  A TLS 1.3
  * server may not use PKCS#1 v1.5 for handshake signatures, so it still
  * picks PSS there.
+ *
+ * Return: 0, or -EPERM with TLS_ERROR set if nothing is left.
  */
-static const u16 ssa_sig_algs[] = {
-	MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
-	MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
-	MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
-	MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
-	MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
-	MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
-	MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
-	MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
-	MBEDTLS_TLS1_3_SIG_NONE
-};
+static int ssa_hs_policy(struct ssa_hs *hs)
+{
+	struct ssa_sock *ssk = hs->ssk;
+	struct ssa_pol_settings pol;
+	unsigned int i, n;
+
+	ssa_policy_for(ssk->exe, &pol);
+	ssk->version_min = max_t(u16, ssk->version_min, pol.min_version);
+	ssk->version_max = min_t(u16, ssk->version_max, pol.max_version);
+	ssk->ciphers &= pol.ciphers;
+	ssk->groups &= pol.groups;
+	ssk->session_ttl = min_t(int, ssk->session_ttl, pol.session_ttl);
+	hs->verify = pol.verify;
+	hs->timeout = pol.handshake_timeout * HZ;
+	for (i = 0, n = 0; i < ssa_sigalgs_count && n < ARRAY_SIZE(hs->sig_algs) - 1; i++)
+		if (pol.sigalgs & BIT(i))
+			hs->sig_algs[n++] = ssa_sigalgs[i].iana;
+	hs->sig_algs[n] = MBEDTLS_TLS1_3_SIG_NONE;
+
+	if (ssk->version_min > ssk->version_max) {
+		ssa_sock_set_error(ssk, "the policy leaves no TLS version for this socket");
+		return -EPERM;
+	}
+	if (!ssk->ciphers || !ssk->groups) {
+		ssa_sock_set_error(ssk, "the policy leaves no cipher suite or group for this socket");
+		return -EPERM;
+	}
+	if (ssk->trust && !pol.app_trust_anchors) {
+		ssa_sock_set_error(ssk, "the policy does not let this program choose its trust anchors");
+		return -EPERM;
+	}
+	return 0;
+}
 
 /* SNI: remember the name and present the chain that names it (or the
  * first).  mbedTLS passes the name as it came, without a NUL.
@@ -264,7 +298,9 @@ static int ssa_hs_setup_client(struct ssa_hs *hs)
 	mbedtls_x509_crt *chain;
 	int ret;
 
-	mbedtls_ssl_conf_authmode(&hs->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	/* "verify = none" is the administrator's explicit choice (policy). */
+	mbedtls_ssl_conf_authmode(&hs->conf, hs->verify ? MBEDTLS_SSL_VERIFY_REQUIRED :
+							 MBEDTLS_SSL_VERIFY_NONE);
 	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
 	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
 	mbedtls_ssl_conf_session_tickets(&hs->conf, hs->cache ?
@@ -319,7 +355,7 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 			return ret;
 	}
 
-	mbedtls_ssl_conf_sig_algs(&hs->conf, ssa_sig_algs);
+	mbedtls_ssl_conf_sig_algs(&hs->conf, hs->sig_algs);
 	mbedtls_ssl_conf_rng(&hs->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
 	ret = hs->server ? ssa_hs_setup_server(hs) : ssa_hs_setup_client(hs);
 	if (ret)
@@ -508,7 +544,7 @@ static int ssa_hs_steps(struct ssa_hs *hs)
 static int ssa_hs_run(struct ssa_hs *hs)
 {
 	struct sock *sk = hs->sock->sk;
-	unsigned long deadline = jiffies + SSA_HANDSHAKE_TIMEOUT;
+	unsigned long deadline = jiffies + hs->timeout;
 	int ret;
 
 	for (;;) {
@@ -518,8 +554,8 @@ static int ssa_hs_run(struct ssa_hs *hs)
 		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
 		if (time_after_eq(jiffies, deadline)) {
-			ssa_sock_set_error(hs->ssk, "handshake timed out after %u s",
-					   SSA_HANDSHAKE_TIMEOUT / HZ);
+			ssa_sock_set_error(hs->ssk, "handshake timed out after %lu s",
+					   hs->timeout / HZ);
 			return -ETIMEDOUT;
 		}
 		/* Wake up now and then to notice a close() by the application. */
@@ -647,6 +683,9 @@ static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 	hs->ssk = ssk;
 	hs->sock = sock;
 	hs->server = ssk->parent;
+	err = ssa_hs_policy(hs);
+	if (err)
+		goto out;
 	/* A server needs anchors only to check client certificates. */
 	if (!hs->server || ssk->peer_auth != TLS_PEER_AUTH_NONE)
 		hs->trust = ssk->trust ? ssa_trust_get(ssk->trust) : ssa_trust_system();
@@ -710,7 +749,10 @@ static void ssa_hs_work(struct work_struct *work)
 	} else {
 		err = ssa_hs_do(ssk, sock);
 	}
+	ssa_stat_dec(SSA_STAT_IN_FLIGHT);
 	ssa_stat_inc(err ? SSA_STAT_CLIENT_FAILED : SSA_STAT_CLIENT_OK);
+	if (err)
+		ssa_stat_failure(err);
 	if (!err && ssk->resumed)
 		ssa_stat_inc(SSA_STAT_RESUMED);
 	ssa_hs_finish(ssk, sock, err);
@@ -742,7 +784,9 @@ static void ssa_hs_server_work(struct work_struct *work)
 	int err;
 
 	err = ssa_hs_do(ssk, ssk->hs_sock);
+	ssa_stat_dec(SSA_STAT_IN_FLIGHT);
 	if (err) {
+		ssa_stat_failure(err);
 		ssk->hs_err = err;
 		ssa_hs_close_gently(ssk->hs_sock);
 	} else if (ssk->resumed) {
@@ -758,6 +802,7 @@ static void ssa_hs_server_work(struct work_struct *work)
  */
 void ssa_handshake_queue_server(struct ssa_sock *ssk)
 {
+	ssa_stat_inc(SSA_STAT_IN_FLIGHT);
 	INIT_WORK(&ssk->hs_work, ssa_hs_server_work);
 	queue_work(ssa_srv_wq, &ssk->hs_work);
 }
@@ -778,6 +823,7 @@ bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock)
 	if (!sock || !sock->file || !ssa_file_tryget(sock->file))
 		return false;
 	ssk->hs_sock = sock;
+	ssa_stat_inc(SSA_STAT_IN_FLIGHT);
 	INIT_WORK(&ssk->hs_work, ssa_hs_work);
 	queue_work(ssa_wq, &ssk->hs_work);
 	return true;

@@ -33,10 +33,14 @@ static int __init ssa_init(void)
 	err = ssa_handshake_init();
 	if (err)
 		goto err_handshake;
+	err = ssa_policy_init();
+	if (err)
+		goto err_policy;
 	ssa_trust_init();
 	err = ssa_proto_init();
 	if (err)
 		goto err_proto;
+	ssa_securityfs_init();
 
 	pr_info("tls_ssa: IPPROTO_TLS (%d) registered, %s\n", IPPROTO_TLS,
 		MBEDTLS_VERSION_STRING_FULL);
@@ -44,6 +48,8 @@ static int __init ssa_init(void)
 
 err_proto:
 	ssa_trust_exit();
+	ssa_policy_exit();
+err_policy:
 	ssa_handshake_exit();
 err_handshake:
 	ssa_mbedtls_exit_all();
@@ -53,9 +59,11 @@ err_mbedtls:
 
 static void __exit ssa_exit(void)
 {
+	ssa_securityfs_exit();
 	ssa_proto_exit();
 	ssa_trust_exit();
 	ssa_handshake_exit();
+	ssa_policy_exit();
 	ssa_session_exit();
 	ssa_mbedtls_exit_all();
 }

@@ -37,9 +37,6 @@
 #include "compat.h"
 #include "ssa_mbedtls.h"
 
-/* Handshakes in flight per listener before connections wait in TCP. */
-#define SSA_LISTEN_INFLIGHT_MAX	128
-
 /**
  * struct ssa_listener - what a listening SSA socket keeps
  * @sk: the listening socket
@@ -47,6 +44,7 @@
  * @ready: handshaken connections (struct ssa_sock.accept_node), oldest first
  * @nready: entries on @ready
  * @inflight: handshakes running (and reserved slots)
+ * @max_inflight: the policy's max_handshakes when listen() was called
  * @closed: the application closed the listener
  * @pull_work: takes connections off TCP's accept queue
  * @free_work: frees this state in process context
@@ -61,6 +59,7 @@ struct ssa_listener {
 	struct list_head ready;
 	unsigned int nready;
 	unsigned int inflight;
+	unsigned int max_inflight;
 	bool closed;
 	struct work_struct pull_work;
 	struct work_struct free_work;
@@ -110,7 +109,7 @@ static bool ssa_listener_reserve(struct ssa_listener *lsn)
 	bool ok;
 
 	spin_lock_bh(&lsn->lock);
-	ok = !lsn->closed && lsn->inflight < SSA_LISTEN_INFLIGHT_MAX &&
+	ok = !lsn->closed && lsn->inflight < lsn->max_inflight &&
 	     lsn->inflight + lsn->nready < cap;
 	if (ok)
 		lsn->inflight++;
@@ -125,22 +124,28 @@ static void ssa_listener_unreserve(struct ssa_listener *lsn)
 	spin_unlock_bh(&lsn->lock);
 }
 
-/* Wrap a connection in a file-less socket and start its handshake. */
-static int ssa_server_start(struct ssa_listener *lsn, struct sock *child)
+/* A file-less socket to carry one connection through its handshake.
+ * Our ops (so release() finds the socket's state); the module reference
+ * is what sock_release() or accept() gives back.
+ */
+static struct socket *ssa_server_lite(struct ssa_listener *lsn)
 {
-	struct ssa_family *fam = ssa_family_get(child);
-	struct ssa_sock *ssk;
 	struct socket *sock;
-	int err;
 
-	err = sock_create_lite(child->sk_family, SOCK_STREAM, IPPROTO_TCP, &sock);
-	if (err)
-		return err;
-	/* Our ops (so release() finds the socket's state); the module
-	 * reference is what sock_release() or accept() gives back.
-	 */
+	if (sock_create_lite(lsn->sk->sk_family, SOCK_STREAM, IPPROTO_TCP, &sock))
+		return NULL;
 	__module_get(THIS_MODULE);
-	sock->ops = &fam->ops;
+	sock->ops = &ssa_family_get(lsn->sk)->ops;
+	return sock;
+}
+
+/* Put a connection on its socket, give it its state, start its handshake.
+ * On failure the connection is closed with the socket.
+ */
+static int ssa_server_start(struct ssa_listener *lsn, struct socket *sock, struct sock *child)
+{
+	struct ssa_sock *ssk;
+	int err;
 
 	write_lock_bh(&child->sk_callback_lock);
 	child->sk_data_ready = ssa_def_readable;
@@ -166,25 +171,24 @@ static int ssa_server_start(struct ssa_listener *lsn, struct sock *child)
 static void ssa_listener_pull(struct work_struct *work)
 {
 	struct ssa_listener *lsn = container_of(work, struct ssa_listener, pull_work);
+	struct socket *sock;
 	struct sock *child;
 	int err;
 
 	while (ssa_listener_reserve(lsn)) {
-		child = ssa_csk_accept(lsn->sk, &err);
+		sock = ssa_server_lite(lsn);
+		child = sock ? ssa_csk_accept(lsn->sk, &err) : NULL;
 		if (!child) {
+			if (sock)
+				sock_release(sock);
 			ssa_listener_unreserve(lsn);
-			break;
+			break;	/* the queue is empty (or memory is short: next kick) */
 		}
-		err = ssa_server_start(lsn, child);
-		if (err) {
-			/* Not wrapped: close it as TCP would an unaccepted one. */
+		if (ssa_server_start(lsn, sock, child)) {
 			ssa_listener_unreserve(lsn);
 			atomic_long_inc(&lsn->failed);
 			ssa_stat_inc(SSA_STAT_SERVER_FAILED);
-			inet_csk_prepare_forced_close(child);
-			tcp_done(child);
-			bh_unlock_sock(child);
-			sock_put(child);
+			ssa_stat_failure(-ENOMEM);
 		}
 	}
 	sock_put(lsn->sk);
@@ -274,8 +278,11 @@ void ssa_listener_free(struct ssa_listener *lsn)
 
 static struct ssa_listener *ssa_listener_create(struct sock *sk, struct ssa_sock *ssk)
 {
+	struct ssa_pol_settings pol;
 	struct ssa_listener *lsn;
 	int ret;
+
+	ssa_policy_for(ssk->exe, &pol);
 
 	lsn = kzalloc(sizeof(*lsn), GFP_KERNEL);
 	if (!lsn)
@@ -285,12 +292,14 @@ static struct ssa_listener *ssa_listener_create(struct sock *sk, struct ssa_sock
 	INIT_LIST_HEAD(&lsn->ready);
 	INIT_WORK(&lsn->pull_work, ssa_listener_pull);
 	atomic_long_set(&lsn->failed, 0);
+	lsn->max_inflight = pol.max_handshakes;
 	if (ssk->session_ttl > 0) {
 		/* Keys made here, rotated by mbedTLS every TTL, zeroed on free. */
 		mbedtls_ssl_ticket_init(&lsn->ticket);
 		ret = mbedtls_ssl_ticket_setup(&lsn->ticket, mbedtls_psa_get_random,
 					       MBEDTLS_PSA_RANDOM_STATE,
-					       MBEDTLS_CIPHER_AES_256_GCM, ssk->session_ttl);
+					       MBEDTLS_CIPHER_AES_256_GCM,
+					       min_t(int, ssk->session_ttl, pol.session_ttl));
 		if (ret) {
 			mbedtls_ssl_ticket_free(&lsn->ticket);
 			kfree(lsn);

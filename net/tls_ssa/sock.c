@@ -18,6 +18,9 @@
 #include <linux/file.h>
 #include <linux/sched/mm.h>
 #include <linux/cred.h>
+#include <linux/seq_file.h>
+#include <linux/dcache.h>
+#include <net/inet_sock.h>
 
 #include "tls_ssa.h"
 #include "compat.h"
@@ -25,6 +28,8 @@
 static atomic64_t ssa_next_id = ATOMIC64_INIT(0);
 static atomic_long_t ssa_live = ATOMIC_LONG_INIT(0);
 static atomic_long_t ssa_stats[SSA_STAT_COUNT];
+static LIST_HEAD(ssa_socks);		/* every live ssa_sock */
+static DEFINE_SPINLOCK(ssa_socks_lock);	/* bh: sk_destruct may be softirq */
 
 /**
  * ssa_sock_get() - the tls_ssa state of a socket
@@ -61,7 +66,11 @@ static void ssa_sk_destruct(struct sock *sk)
 	struct ssa_sock *ssk = ssa_sock_get(sk);
 
 	if (ssk) {
+		spin_lock_bh(&ssa_socks_lock);
+		list_del(&ssk->node);
+		spin_unlock_bh(&ssa_socks_lock);
 		rcu_assign_sk_user_data(sk, NULL);
+		kfree(ssk->exe);
 		kfree_sensitive(ssk->hostname);
 		kfree(ssk->peer_identity);
 		kvfree(ssk->peer_chain);
@@ -101,15 +110,22 @@ static void ssa_sock_publish(struct sock *sk, struct ssa_sock *ssk)
 	__rcu_assign_sk_user_data_with_flags(sk, ssk, SK_USER_DATA_NOCOPY);
 	sk->sk_destruct = ssa_sk_destruct;
 	atomic_long_inc(&ssa_live);
+	spin_lock_bh(&ssa_socks_lock);
+	list_add_tail(&ssk->node, &ssa_socks);
+	spin_unlock_bh(&ssa_socks_lock);
 }
 
-/* Who is creating this socket: the executable and the effective user. */
-static void ssa_app_capture(struct ssa_app *app)
+/* Who is creating this socket (process context, in socket()): the
+ * executable, its path for policy profiles, the effective user, the pid.
+ */
+static void ssa_app_capture(struct ssa_sock *ssk)
 {
 	struct mm_struct *mm = current->mm;
 	struct file *exe = NULL;
+	char *buf, *path;
 
-	app->uid = from_kuid_munged(&init_user_ns, current_euid());
+	ssk->app.uid = from_kuid_munged(&init_user_ns, current_euid());
+	ssk->pid = task_tgid_nr(current);
 	if (!mm)
 		return;
 	rcu_read_lock();
@@ -119,9 +135,29 @@ static void ssa_app_capture(struct ssa_app *app)
 	rcu_read_unlock();
 	if (!exe)
 		return;
-	app->ino = file_inode(exe)->i_ino;
-	app->dev = file_inode(exe)->i_sb->s_dev;
+	ssk->app.ino = file_inode(exe)->i_ino;
+	ssk->app.dev = file_inode(exe)->i_sb->s_dev;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (buf) {
+		path = d_path(&exe->f_path, buf, PATH_MAX);
+		if (!IS_ERR(path))
+			ssk->exe = kstrdup(path, GFP_KERNEL);
+		kfree(buf);
+	}
 	fput(exe);
+}
+
+/* A new socket starts from what the policy allows its program. */
+static void ssa_sock_policy_defaults(struct ssa_sock *ssk)
+{
+	struct ssa_pol_settings pol;
+
+	ssa_policy_for(ssk->exe, &pol);
+	ssk->version_min = pol.min_version;
+	ssk->version_max = pol.max_version;
+	ssk->ciphers = pol.ciphers;
+	ssk->groups = pol.groups;
+	ssk->session_ttl = pol.session_ttl;
 }
 
 int ssa_sock_attach(struct sock *sk)
@@ -135,14 +171,10 @@ int ssa_sock_attach(struct sock *sk)
 	ssk = ssa_sock_alloc(sk);
 	if (!ssk)
 		return -ENOMEM;
-	ssk->version_min = SSA_DEFAULT_VERSION_MIN;
-	ssk->version_max = SSA_DEFAULT_VERSION_MAX;
-	ssk->ciphers = GENMASK(ssa_ciphers_count - 1, 0);
-	ssk->groups = GENMASK(ssa_groups_count - 1, 0);
-	ssk->session_ttl = SSA_SESSION_TTL_MAX;
 	ssk->peer_auth = TLS_PEER_AUTH_NONE;
 	ssk->state = SSA_IDLE;
-	ssa_app_capture(&ssk->app);
+	ssa_app_capture(ssk);
+	ssa_sock_policy_defaults(ssk);
 	ssa_sock_publish(sk, ssk);
 	return 0;
 }
@@ -177,6 +209,8 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 	ssk->trust = ssa_trust_get(parent->trust);
 	ssk->creds = ssa_creds_get(parent->creds);
 	ssk->app = parent->app;
+	ssk->pid = parent->pid;
+	ssk->exe = parent->exe ? kstrdup(parent->exe, GFP_KERNEL) : NULL;
 	ssk->state = SSA_HANDSHAKE;
 	ssa_sock_publish(sk, ssk);
 	return 0;
@@ -190,6 +224,141 @@ void ssa_stat_inc(enum ssa_stat s)
 {
 	atomic_long_inc(&ssa_stats[s]);
 }
+
+/**
+ * ssa_stat_dec() - lower a gauge
+ * @s: the counter
+ */
+void ssa_stat_dec(enum ssa_stat s)
+{
+	atomic_long_dec(&ssa_stats[s]);
+}
+
+/**
+ * ssa_stat_failure() - count a failed handshake by its reason
+ * @err: the negative errno it failed with
+ */
+void ssa_stat_failure(int err)
+{
+	switch (err) {
+	case -EKEYREJECTED:
+		ssa_stat_inc(SSA_STAT_FAIL_CERT);
+		break;
+	case -EPROTO:
+		ssa_stat_inc(SSA_STAT_FAIL_PROTO);
+		break;
+	case -ETIMEDOUT:
+		ssa_stat_inc(SSA_STAT_FAIL_TIMEOUT);
+		break;
+	case -ECONNRESET:
+		ssa_stat_inc(SSA_STAT_FAIL_RESET);
+		break;
+	case -ECONNABORTED:
+		ssa_stat_inc(SSA_STAT_FAIL_ABORTED);
+		break;
+	case -EPERM:
+		ssa_stat_inc(SSA_STAT_FAIL_POLICY);
+		break;
+	default:
+		ssa_stat_inc(SSA_STAT_FAIL_OTHER);
+	}
+}
+
+static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
+	[SSA_STAT_CLIENT_OK] = "client_handshakes_ok",
+	[SSA_STAT_CLIENT_FAILED] = "client_handshakes_failed",
+	[SSA_STAT_SERVER_OK] = "server_handshakes_ok",
+	[SSA_STAT_SERVER_FAILED] = "server_handshakes_failed",
+	[SSA_STAT_RESUMED] = "sessions_resumed",
+	[SSA_STAT_IN_FLIGHT] = "handshakes_in_flight",
+	[SSA_STAT_FAIL_CERT] = "failed_certificate",
+	[SSA_STAT_FAIL_PROTO] = "failed_protocol",
+	[SSA_STAT_FAIL_TIMEOUT] = "failed_timeout",
+	[SSA_STAT_FAIL_RESET] = "failed_reset",
+	[SSA_STAT_FAIL_ABORTED] = "failed_aborted",
+	[SSA_STAT_FAIL_POLICY] = "failed_policy",
+	[SSA_STAT_FAIL_OTHER] = "failed_other",
+};
+
+/**
+ * ssa_stats_show() - the counters, one "name value" line each
+ * @m: the output
+ */
+void ssa_stats_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	seq_printf(m, "sockets_active %ld\n", ssa_sock_count());
+	for (i = 0; i < SSA_STAT_COUNT; i++)
+		seq_printf(m, "%s %ld\n", ssa_stat_names[i], ssa_stat_read(i));
+}
+
+/* --- securityfs "connections" ---------------------------------------------------- */
+
+static const char *const ssa_state_names[] = {
+	[SSA_IDLE] = "idle",
+	[SSA_LISTEN] = "listen",
+	[SSA_CONNECTING] = "connecting",
+	[SSA_HANDSHAKE] = "handshake",
+	[SSA_ESTABLISHED] = "established",
+	[SSA_FAILED] = "failed",
+};
+
+static void *ssa_conns_start(struct seq_file *m, loff_t *pos)
+	__acquires(&ssa_socks_lock)
+{
+	spin_lock_bh(&ssa_socks_lock);
+	return seq_list_start(&ssa_socks, *pos);
+}
+
+static void *ssa_conns_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return seq_list_next(v, &ssa_socks, pos);
+}
+
+static void ssa_conns_stop(struct seq_file *m, void *v)
+	__releases(&ssa_socks_lock)
+{
+	spin_unlock_bh(&ssa_socks_lock);
+}
+
+/* id pid state version cipher resumed local peer name exe */
+static int ssa_conns_show(struct seq_file *m, void *v)
+{
+	struct ssa_sock *ssk = list_entry(v, struct ssa_sock, node);
+	const struct sock *sk = ssk->sk;
+	const struct inet_sock *inet = inet_sk(sk);
+	int st = READ_ONCE(ssk->state);
+	int ci = -1;
+	unsigned int i;
+
+	for (i = 0; st == SSA_ESTABLISHED && i < ssa_ciphers_count; i++)
+		if (ssa_ciphers[i].iana == ssk->cipher)
+			ci = i;
+	seq_printf(m, "%llu %d %s %s %s %d ", ssk->id, ssk->pid,
+		   st < ARRAY_SIZE(ssa_state_names) ? ssa_state_names[st] : "?",
+		   st != SSA_ESTABLISHED ? "-" : ssk->version == TLS_VERSION_1_3 ? "1.3" : "1.2",
+		   ci >= 0 ? ssa_ciphers[ci].name : "-", st == SSA_ESTABLISHED && ssk->resumed);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		seq_printf(m, "[%pI6c]:%u [%pI6c]:%u ", &sk->sk_v6_rcv_saddr,
+			   ntohs(inet->inet_sport), &sk->sk_v6_daddr, ntohs(inet->inet_dport));
+	else
+#endif
+		seq_printf(m, "%pI4:%u %pI4:%u ", &inet->inet_saddr, ntohs(inet->inet_sport),
+			   &inet->inet_daddr, ntohs(inet->inet_dport));
+	/* hostname is set before connect() or by the handshake, then fixed */
+	seq_printf(m, "%s %s\n", st >= SSA_HANDSHAKE && ssk->hostname ? ssk->hostname : "-",
+		   ssk->exe ?: "-");
+	return 0;
+}
+
+const struct seq_operations ssa_conns_seq_ops = {
+	.start = ssa_conns_start,
+	.next = ssa_conns_next,
+	.stop = ssa_conns_stop,
+	.show = ssa_conns_show,
+};
 
 /**
  * ssa_stat_read() - read a counter

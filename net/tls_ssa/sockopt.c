@@ -19,107 +19,6 @@
 
 #include "tls_ssa.h"
 
-/* Suites kTLS can carry (DESIGN §5 rule 5), IANA names and numbers. */
-const struct ssa_name ssa_ciphers[] = {
-	{ "TLS_AES_128_GCM_SHA256",			0x1301 },
-	{ "TLS_AES_256_GCM_SHA384",			0x1302 },
-	{ "TLS_CHACHA20_POLY1305_SHA256",		0x1303 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",	0xc02b },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",	0xc02c },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",	0xc02f },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",	0xc030 },
-	{ "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca9 },
-	{ "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xcca8 },
-};
-const unsigned int ssa_ciphers_count = ARRAY_SIZE(ssa_ciphers);
-
-const struct ssa_name ssa_groups[] = {
-	{ "x25519",	0x001d },
-	{ "secp256r1",	0x0017 },
-	{ "secp384r1",	0x0018 },
-};
-const unsigned int ssa_groups_count = ARRAY_SIZE(ssa_groups);
-
-static_assert(ARRAY_SIZE(ssa_ciphers) <= 32);
-static_assert(ARRAY_SIZE(ssa_groups) <= 32);
-
-static int ssa_name_index(const struct ssa_name *tbl, unsigned int n,
-			  const char *name, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (strlen(tbl[i].name) == len && !strncmp(tbl[i].name, name, len))
-			return i;
-	return -1;
-}
-
-/**
- * ssa_names_parse() - parse a colon-separated list of names into a mask
- * @tbl: the names
- * @n: entries in @tbl
- * @list: NUL-terminated list ("x25519:secp256r1")
- * @mask: result, bit i set for @tbl[i]
- * @bad: on -EINVAL, points at the first unknown name in @list
- *
- * Return: 0, or -EINVAL for an empty list, an empty element or an
- * unknown name.
- */
-int ssa_names_parse(const struct ssa_name *tbl, unsigned int n,
-		    const char *list, u32 *mask, const char **bad)
-{
-	const char *p = list;
-	u32 m = 0;
-
-	*bad = list;
-	do {
-		size_t len = strcspn(p, ":");
-		int i = ssa_name_index(tbl, n, p, len);
-
-		if (i < 0) {
-			*bad = p;
-			return -EINVAL;
-		}
-		m |= BIT(i);
-		p += len;
-	} while (*p++ == ':');
-	*mask = m;
-	return 0;
-}
-
-/**
- * ssa_names_format() - format a mask as a colon-separated list
- * @tbl: the names
- * @n: entries in @tbl
- * @mask: bit i for @tbl[i]
- * @buf: output
- * @size: bytes in @buf
- *
- * Return: length of the list without the NUL, or -ERANGE if it does not fit.
- */
-int ssa_names_format(const struct ssa_name *tbl, unsigned int n, u32 mask,
-		     char *buf, size_t size)
-{
-	size_t off = 0;
-	unsigned int i;
-
-	if (!size)
-		return -ERANGE;
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		int w;
-
-		if (!(mask & BIT(i)))
-			continue;
-		w = snprintf(buf + off, size - off, "%s%s", off ? ":" : "",
-			     tbl[i].name);
-		if (w >= size - off)
-			return -ERANGE;
-		off += w;
-	}
-	return off;
-}
-
 /* Values arrive as bytes; strings may or may not carry their NUL. */
 static int ssa_val_string(const void *val, unsigned int len, char *out,
 			  size_t size)
@@ -244,9 +143,13 @@ static int ssa_set_version(struct ssa_sock *ssk, const void *val,
 			   unsigned int len, bool is_min)
 {
 	const char *what = is_min ? "TLS_VERSION_MIN" : "TLS_VERSION_MAX";
-	u16 lo = is_min ? SSA_DEFAULT_VERSION_MIN : ssk->version_min;
-	u16 hi = is_min ? ssk->version_max : SSA_DEFAULT_VERSION_MAX;
+	struct ssa_pol_settings pol;
+	u16 lo, hi;
 	int v;
+
+	ssa_policy_for(ssk->exe, &pol);
+	lo = is_min ? pol.min_version : ssk->version_min;
+	hi = is_min ? ssk->version_max : pol.max_version;
 
 	if (ssa_val_int(val, len, &v) ||
 	    (v != TLS_VERSION_1_2 && v != TLS_VERSION_1_3)) {
@@ -255,7 +158,7 @@ static int ssa_set_version(struct ssa_sock *ssk, const void *val,
 		return -EINVAL;
 	}
 	if (v < lo || v > hi) {
-		ssa_sock_set_error(ssk, "%s: 0x%04x is outside the allowed range 0x%04x-0x%04x",
+		ssa_sock_set_error(ssk, "%s: 0x%04x is outside the range 0x%04x-0x%04x the policy and the socket allow",
 				   what, v, lo, hi);
 		return -EPERM;
 	}
@@ -291,15 +194,17 @@ static int ssa_get_version_max(struct ssa_sock *ssk, void *buf, unsigned int *le
 static int ssa_set_session_ttl(struct ssa_sock *ssk, const void *val,
 			       unsigned int len)
 {
+	struct ssa_pol_settings pol;
 	int v;
 
 	if (ssa_val_int(val, len, &v) || v < 0) {
 		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: expected seconds >= 0");
 		return -EINVAL;
 	}
-	if (v > SSA_SESSION_TTL_MAX) {
-		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: %d exceeds the limit of %d seconds",
-				   v, SSA_SESSION_TTL_MAX);
+	ssa_policy_for(ssk->exe, &pol);
+	if (v > pol.session_ttl) {
+		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: %d exceeds the policy's limit of %u seconds",
+				   v, pol.session_ttl);
 		return -EPERM;
 	}
 	ssk->session_ttl = v;
@@ -346,8 +251,8 @@ static int ssa_set_names(struct ssa_sock *ssk, const char *what,
 		return -EINVAL;
 	}
 	if (mask & ~allowed) {
-		ssa_sock_set_error(ssk, "%s: the list names an entry the policy does not allow",
-				   what);
+		ssa_sock_set_error(ssk, "%s: the list names %s, which the policy does not allow",
+				   what, tbl[__ffs(mask & ~allowed)].name);
 		return -EPERM;
 	}
 	*field = mask;
@@ -357,9 +262,11 @@ static int ssa_set_names(struct ssa_sock *ssk, const char *what,
 static int ssa_set_ciphers(struct ssa_sock *ssk, const void *val,
 			   unsigned int len)
 {
+	struct ssa_pol_settings pol;
+
+	ssa_policy_for(ssk->exe, &pol);
 	return ssa_set_names(ssk, "TLS_CIPHERS", ssa_ciphers, ssa_ciphers_count,
-			     GENMASK(ssa_ciphers_count - 1, 0), &ssk->ciphers,
-			     val, len);
+			     pol.ciphers, &ssk->ciphers, val, len);
 }
 
 static int ssa_get_ciphers(struct ssa_sock *ssk, void *buf, unsigned int *len)
@@ -375,9 +282,11 @@ static int ssa_get_ciphers(struct ssa_sock *ssk, void *buf, unsigned int *len)
 static int ssa_set_groups(struct ssa_sock *ssk, const void *val,
 			  unsigned int len)
 {
+	struct ssa_pol_settings pol;
+
+	ssa_policy_for(ssk->exe, &pol);
 	return ssa_set_names(ssk, "TLS_GROUPS", ssa_groups, ssa_groups_count,
-			     GENMASK(ssa_groups_count - 1, 0), &ssk->groups,
-			     val, len);
+			     pol.groups, &ssk->groups, val, len);
 }
 
 static int ssa_get_groups(struct ssa_sock *ssk, void *buf, unsigned int *len)
@@ -468,11 +377,12 @@ static int ssa_get_peer_chain(struct ssa_sock *ssk, void *buf, unsigned int *len
 }
 
 /* A PEM-valued option: inline PEM text, or an absolute path read with
- * the caller's credentials.  Returns a NUL-terminated copy (free with
+ * the caller's credentials (or, for certificates and keys the policy
+ * grants the program, with the kernel's).  Returns a NUL-terminated copy (free with
  * kvfree_sensitive(pem, *plen + 1)) or an ERR_PTR with TLS_ERROR set.
  */
 static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *val,
-			 unsigned int len, size_t *plen)
+			 unsigned int len, size_t *plen, bool grantable)
 {
 	static const char begin[] = "-----BEGIN";
 	char *pem, *path;
@@ -499,6 +409,10 @@ static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *va
 		return ERR_PTR(-EINVAL);
 	}
 	pem = ssa_read_file(path, plen);
+	/* A file the program may not read, but the policy grants it. */
+	if (grantable && (PTR_ERR(pem) == -EACCES || PTR_ERR(pem) == -EPERM) &&
+	    ssa_policy_may_use(ssk->exe, path))
+		pem = ssa_read_file_granted(path, plen);
 	if (IS_ERR(pem))
 		ssa_sock_set_error(ssk, "%s: cannot read %.64s (%ld%s)", label, path,
 				   PTR_ERR(pem), PTR_ERR(pem) == -EACCES ?
@@ -511,11 +425,17 @@ static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *va
 static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int len)
 {
 	const char *why = "not PEM certificates";
+	struct ssa_pol_settings pol;
 	struct ssa_trust *t;
 	size_t plen = 0;
 	char *pem;
 
-	pem = ssa_opt_pem(ssk, "TLS_TRUSTED_PEER_CERTIFICATES", val, len, &plen);
+	ssa_policy_for(ssk->exe, &pol);
+	if (!pol.app_trust_anchors) {
+		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: the policy does not let this program choose its trust anchors");
+		return -EPERM;
+	}
+	pem = ssa_opt_pem(ssk, "TLS_TRUSTED_PEER_CERTIFICATES", val, len, &plen, false);
 	if (IS_ERR(pem))
 		return PTR_ERR(pem);
 	t = ssa_trust_parse(pem, plen, &why);
@@ -536,7 +456,7 @@ static int ssa_set_chain(struct ssa_sock *ssk, const void *val, unsigned int len
 	char *pem;
 	int err;
 
-	pem = ssa_opt_pem(ssk, "TLS_CERTIFICATE_CHAIN", val, len, &plen);
+	pem = ssa_opt_pem(ssk, "TLS_CERTIFICATE_CHAIN", val, len, &plen, true);
 	if (IS_ERR(pem))
 		return PTR_ERR(pem);
 	err = ssa_creds_add_chain(ssk, pem, plen);
@@ -551,7 +471,7 @@ static int ssa_set_key(struct ssa_sock *ssk, const void *val, unsigned int len)
 	char *pem;
 	int err;
 
-	pem = ssa_opt_pem(ssk, "TLS_PRIVATE_KEY", val, len, &plen);
+	pem = ssa_opt_pem(ssk, "TLS_PRIVATE_KEY", val, len, &plen, true);
 	if (IS_ERR(pem))
 		return PTR_ERR(pem);
 	err = ssa_creds_add_key(ssk, pem, plen);

@@ -12,12 +12,11 @@
 #include <net/protocol.h>
 #include <linux/tls_ssa.h>
 
+#include "policy_parse.h"
+
 #define SSA_VERSION	"0.1.0"
 
-/* Built-in policy until the administrator's policy exists (DESIGN §6). */
-#define SSA_DEFAULT_VERSION_MIN	TLS_VERSION_1_2
-#define SSA_DEFAULT_VERSION_MAX	TLS_VERSION_1_3
-#define SSA_SESSION_TTL_MAX	604800	/* RFC 8446 4.6.1: at most 7 days */
+#define SSA_SESSION_TTL_MAX	SSA_POL_TTL_MAX	/* RFC 8446 4.6.1: 7 days */
 #define SSA_ERROR_LEN		128
 #define SSA_ALPN_LEN		TLS_SSA_STRING_MAX
 #define SSA_CREDS_MAX		8	/* chain/key pairs per socket */
@@ -92,6 +91,9 @@ struct ssa_app {
  * @parent: an accepted connection's listener, or NULL (a client)
  * @accept_node: on the listener's ready list until accept()
  * @app: the program that created the socket
+ * @exe: its executable's path (policy profiles match it), or NULL
+ * @pid: its process id
+ * @node: on the list of live SSA sockets (securityfs "connections")
  * @resume: a TLS 1.3 client's resumption secret, for tickets to come
  *
  * Option fields are written under lock_sock(); the handshake fields by
@@ -120,6 +122,9 @@ struct ssa_sock {
 	struct ssa_listener *parent;
 	struct list_head accept_node;
 	struct ssa_app app;
+	char *exe;
+	pid_t pid;
+	struct list_head node;
 	struct ssa_resume *resume;
 	char *hostname;
 	char alpn[SSA_ALPN_LEN + 1];
@@ -138,18 +143,31 @@ struct ssa_sock *ssa_sock_get(const struct sock *sk);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
 long ssa_sock_count(void);
 
-/* Module-wide counters (the policy work exposes them). */
+/* Module-wide counters, shown in securityfs "stats". */
 enum ssa_stat {
 	SSA_STAT_CLIENT_OK,
 	SSA_STAT_CLIENT_FAILED,
 	SSA_STAT_SERVER_OK,
 	SSA_STAT_SERVER_FAILED,
 	SSA_STAT_RESUMED,
+	SSA_STAT_IN_FLIGHT,	/* a gauge: handshakes running now */
+	SSA_STAT_FAIL_CERT,	/* failures by reason, from the errno */
+	SSA_STAT_FAIL_PROTO,
+	SSA_STAT_FAIL_TIMEOUT,
+	SSA_STAT_FAIL_RESET,
+	SSA_STAT_FAIL_ABORTED,
+	SSA_STAT_FAIL_POLICY,
+	SSA_STAT_FAIL_OTHER,
 	SSA_STAT_COUNT,
 };
 
+struct seq_file;
 void ssa_stat_inc(enum ssa_stat s);
+void ssa_stat_dec(enum ssa_stat s);
+void ssa_stat_failure(int err);
 long ssa_stat_read(enum ssa_stat s);
+void ssa_stats_show(struct seq_file *m);
+extern const struct seq_operations ssa_conns_seq_ops;
 int ssa_sock_error(const struct ssa_sock *ssk);
 
 /* --- proto.c: IPPROTO_TLS registration and socket ops ------------------- */
@@ -209,35 +227,18 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 int ssa_sockopt_get(struct sock *sk, int optname, char __user *optval,
 		    int __user *optlen);
 
-/**
- * struct ssa_name - a name <-> IANA number pair (cipher suites, groups)
- * @name: IANA name
- * @iana: IANA number
- */
-struct ssa_name {
-	const char *name;
-	u16 iana;
-};
-
-extern const struct ssa_name ssa_ciphers[];
-extern const unsigned int ssa_ciphers_count;
-extern const struct ssa_name ssa_groups[];
-extern const unsigned int ssa_groups_count;
-
-int ssa_names_parse(const struct ssa_name *tbl, unsigned int n,
-		    const char *list, u32 *mask, const char **bad);
-int ssa_names_format(const struct ssa_name *tbl, unsigned int n, u32 mask,
-		     char *buf, size_t size);
-
 /* --- trust.c: trust anchors ----------------------------------------------- */
 
 void *ssa_read_file(const char *path, size_t *len);
+void *ssa_read_file_granted(const char *path, size_t *len);
 struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err);
 struct ssa_trust *ssa_trust_system(void);
 struct ssa_trust *ssa_trust_get(struct ssa_trust *t);
 void ssa_trust_put(struct ssa_trust *t);
 struct mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t);
 const u8 *ssa_trust_digest(const struct ssa_trust *t);
+int ssa_trust_replace(const char *pem, size_t len);
+int ssa_trust_show(struct seq_file *m, void *v);
 void ssa_trust_init(void);
 void ssa_trust_exit(void);
 
@@ -267,6 +268,20 @@ void ssa_server_done(struct ssa_sock *ssk, int err);
 bool ssa_server_abandoned(const struct ssa_sock *ssk);
 struct mbedtls_ssl_ticket_context *ssa_server_tickets(struct ssa_sock *ssk);
 long ssa_server_failed(const struct ssa_sock *ssk);
+
+/* --- policy.c, securityfs.c: the administrator's policy ------------------------ */
+
+int ssa_policy_init(void);
+void ssa_policy_exit(void);
+int ssa_policy_load(const char *text, size_t len);
+int ssa_policy_last_error(char *buf, size_t size);
+char *ssa_policy_show(void);
+void ssa_policy_for(const char *exe, struct ssa_pol_settings *out);
+bool ssa_policy_may_use(const char *exe, const char *path);
+void ssa_policy_lock_down(void);
+bool ssa_policy_is_locked(void);
+void ssa_securityfs_init(void);
+void ssa_securityfs_exit(void);
 
 /* --- session.c: client session resumption ------------------------------------ */
 

@@ -16,6 +16,9 @@
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
+#include <linux/cred.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
 
 #include "tls_ssa.h"
 #include "ssa_mbedtls.h"
@@ -219,6 +222,77 @@ static void ssa_trust_publish(struct ssa_trust *t)
 				  lockdep_is_held(&ssa_trust_lock));
 	mutex_unlock(&ssa_trust_lock);
 	ssa_trust_put(old);
+}
+
+/**
+ * ssa_read_file_granted() - read a file the policy grants a program
+ * @path: absolute path, as the policy names it
+ * @len: out: bytes read
+ *
+ * Opens with the kernel's credentials: the administrator's grant stands
+ * in for the program's own permission (DESIGN §6 key grants).
+ *
+ * Return: as ssa_read_file().
+ */
+void *ssa_read_file_granted(const char *path, size_t *len)
+{
+	struct cred *kcred = prepare_kernel_cred(&init_task);
+	const struct cred *old;
+	void *buf;
+
+	if (!kcred)
+		return ERR_PTR(-ENOMEM);
+	old = override_creds(kcred);
+	buf = ssa_read_file(path, len);
+	revert_creds(old);
+	put_cred(kcred);
+	return buf;
+}
+
+/**
+ * ssa_trust_replace() - replace the system store (securityfs "trust")
+ * @pem: the new bundle, NUL-terminated
+ * @len: its length
+ *
+ * Return: 0, or -EINVAL (nothing parsed) / -ENOMEM; the old store stays.
+ */
+int ssa_trust_replace(const char *pem, size_t len)
+{
+	const char *why = NULL;
+	struct ssa_trust *t;
+
+	t = ssa_trust_parse(pem, len, &why);
+	if (IS_ERR(t)) {
+		pr_warn("tls_ssa: trust store not replaced: %s\n", why);
+		return PTR_ERR(t);
+	}
+	pr_info("tls_ssa: %d trust anchors loaded by the administrator\n", t->count);
+	ssa_trust_publish(t);
+	return 0;
+}
+
+/**
+ * ssa_trust_show() - list the system anchors (securityfs "trust")
+ * @m: the output: one "NOT_AFTER SUBJECT" line per anchor
+ * @v: unused
+ *
+ * Return: 0.
+ */
+int ssa_trust_show(struct seq_file *m, void *v)
+{
+	struct ssa_trust *t = ssa_trust_system();
+	const mbedtls_x509_crt *c;
+	char dn[256];
+
+	for (c = t ? &t->crt : NULL; c && c->raw.p; c = c->next) {
+		if (mbedtls_x509_dn_gets(dn, sizeof(dn), &c->subject) < 0)
+			strscpy(dn, "?", sizeof(dn));
+		seq_printf(m, "%04d-%02d-%02dT%02d:%02d:%02dZ %s\n", c->valid_to.year,
+			   c->valid_to.mon, c->valid_to.day, c->valid_to.hour,
+			   c->valid_to.min, c->valid_to.sec, dn);
+	}
+	ssa_trust_put(t);
+	return 0;
 }
 
 /**

@@ -4,23 +4,39 @@
  *
  *   ssactl [-j|--json] [-p|--pretty] OBJECT COMMAND [ARGS]
  *
- * Objects and commands match by unique prefix, as in bpftool
- * ("ssactl st" is "ssactl status").  This first version knows "status"
- * and "version"; policy, trust, conns and stats arrive with the policy
- * work (see Documentation/ssactl.rst).
+ *   ssactl policy check FILE      parse a policy without the kernel
+ *   ssactl policy load [FILE]     check, then activate (/etc/tls_ssa/ssa.conf)
+ *   ssactl policy show            the active policy
+ *   ssactl trust load [BUNDLE]    replace the system trust anchors
+ *   ssactl trust show             anchors: subject and expiry
+ *   ssactl conns                  live SSA sockets, like ss
+ *   ssactl stats                  handshake counters
+ *   ssactl status                 module, kernel, kTLS
+ *   ssactl version
+ *
+ * Objects and commands match by unique prefix, as in bpftool ("ssactl
+ * po sh" is "ssactl policy show").  Every command prints JSON with -j.
+ * See Documentation/ssactl.rst.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/tls_ssa.h>
 
-#define SSACTL_VERSION "0.1.0"
+#include "policy_parse.h"
+
+#define SSACTL_VERSION	"0.2.0"
+#define SSA_FS		"/sys/kernel/security/tls_ssa"
+#define DEFAULT_POLICY	"/etc/tls_ssa/ssa.conf"
+#define DEFAULT_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
 
 static bool json, pretty;
 
@@ -29,44 +45,514 @@ struct cmd {
 	int (*fn)(int argc, char **argv);
 };
 
-static void json_str(const char *key, const char *val, bool last)
-{
-	const char *p;
+/* --- a small JSON writer --------------------------------------------------- */
 
-	printf("%s\"%s\":%s\"", pretty ? "    " : "", key, pretty ? " " : "");
-	for (p = val; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if ((unsigned char)*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
+static int jw_depth;
+static bool jw_first = true;
+
+static void jw_sep(void)
+{
+	int i;
+
+	if (!jw_first)
+		putchar(',');
+	jw_first = false;
+	if (pretty && jw_depth) {
+		putchar('\n');
+		for (i = 0; i < jw_depth; i++)
+			fputs("    ", stdout);
 	}
-	printf("\"%s%s", last ? "" : ",", pretty ? "\n" : "");
 }
 
-static void json_open(void)
+static void jw_raw_str(const char *s)
 {
-	printf("{%s", pretty ? "\n" : "");
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
 }
 
-static void json_close(void)
+static void jw_key(const char *key)
 {
-	printf("}\n");
+	jw_sep();
+	if (key) {
+		jw_raw_str(key);
+		fputs(pretty ? ": " : ":", stdout);
+	}
 }
 
-/* First line of a file, without the newline; "" if unreadable. */
-static const char *read_line(const char *path, char *buf, size_t size)
+static void jw_open(const char *key, char c)
+{
+	jw_key(key);
+	putchar(c);
+	jw_depth++;
+	jw_first = true;
+}
+
+static void jw_close(char c)
+{
+	int i;
+
+	jw_depth--;
+	if (pretty && !jw_first) {
+		putchar('\n');
+		for (i = 0; i < jw_depth; i++)
+			fputs("    ", stdout);
+	}
+	putchar(c);
+	jw_first = false;
+	if (!jw_depth)
+		putchar('\n');
+}
+
+static void jw_str(const char *key, const char *val)
+{
+	jw_key(key);
+	jw_raw_str(val);
+}
+
+static void jw_int(const char *key, long long val)
+{
+	jw_key(key);
+	printf("%lld", val);
+}
+
+static void jw_bool(const char *key, bool val)
+{
+	jw_key(key);
+	fputs(val ? "true" : "false", stdout);
+}
+
+/* --- files --------------------------------------------------------------------- */
+
+/* A whole file into memory, NUL-terminated; NULL with errno on failure. */
+static char *slurp(const char *path, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	int fd = open(path, O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((r = read(fd, buf + n, cap - n)) > 0) {
+		n += r;
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (r < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* One write() of the whole text, as the kernel wants it. */
+static int write_whole(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+	ssize_t w;
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, text, len);
+	if (w < 0)
+		err = -errno;
+	else if ((size_t)w != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+static int need_module(void)
+{
+	if (access(SSA_FS, F_OK) == 0)
+		return 0;
+	fprintf(stderr, "ssactl: %s not found: is tls_ssa loaded (and securityfs mounted)?\n",
+		SSA_FS);
+	return 1;
+}
+
+static char *fs_read(const char *name, size_t *len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", SSA_FS, name);
+	return slurp(path, len);
+}
+
+/* --- policy ------------------------------------------------------------------- */
+
+static void json_settings(const struct ssa_pol_settings *s, const struct ssa_pol_grants *g)
+{
+	char list[1024];
+	unsigned int i;
+
+	if (s->set & SSA_POL_K_MIN_VERSION)
+		jw_str("min_version", s->min_version == SSA_POL_TLS13 ? "1.3" : "1.2");
+	if (s->set & SSA_POL_K_MAX_VERSION)
+		jw_str("max_version", s->max_version == SSA_POL_TLS13 ? "1.3" : "1.2");
+	if (s->set & SSA_POL_K_CIPHERS &&
+	    ssa_names_format(ssa_ciphers, ssa_ciphers_count, s->ciphers, list, sizeof(list)) >= 0)
+		jw_str("ciphers", list);
+	if (s->set & SSA_POL_K_GROUPS &&
+	    ssa_names_format(ssa_groups, ssa_groups_count, s->groups, list, sizeof(list)) >= 0)
+		jw_str("groups", list);
+	if (s->set & SSA_POL_K_SIGALGS &&
+	    ssa_names_format(ssa_sigalgs, ssa_sigalgs_count, s->sigalgs, list, sizeof(list)) >= 0)
+		jw_str("sigalgs", list);
+	if (s->set & SSA_POL_K_VERIFY)
+		jw_str("verify", s->verify ? "required" : "none");
+	if (s->set & SSA_POL_K_APP_TRUST_ANCHORS)
+		jw_str("app_trust_anchors", s->app_trust_anchors ? "allow" : "deny");
+	if (s->set & SSA_POL_K_SESSION_TTL)
+		jw_int("session_ttl", s->session_ttl);
+	if (s->set & SSA_POL_K_HANDSHAKE_TIMEOUT)
+		jw_int("handshake_timeout", s->handshake_timeout);
+	if (s->set & SSA_POL_K_MAX_HANDSHAKES)
+		jw_int("max_handshakes", s->max_handshakes);
+	jw_open("grants", '[');
+	for (i = 0; i < g->n; i++)
+		jw_str(NULL, g->path[i]);
+	jw_close(']');
+}
+
+static void json_policy(const struct ssa_policy *p)
+{
+	unsigned int i;
+
+	jw_open("default", '{');
+	json_settings(&p->def, &p->def_grants);
+	jw_close('}');
+	jw_open("apps", '[');
+	for (i = 0; i < p->napps; i++) {
+		jw_open(NULL, '{');
+		jw_str("exe", p->apps[i].exe);
+		json_settings(&p->apps[i].s, &p->apps[i].grants);
+		jw_close('}');
+	}
+	jw_close(']');
+}
+
+/* Parse @file; print the verdict; return 0 if valid. */
+static int policy_check_file(const char *file, bool quiet_ok, char **text, size_t *len)
+{
+	static struct ssa_policy p;
+	struct ssa_pol_error err;
+	int ret;
+
+	*text = slurp(file, len);
+	if (!*text) {
+		fprintf(stderr, "ssactl: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	ret = ssa_policy_parse(*text, *len, &p, &err);
+	if (json && (ret || !quiet_ok)) {
+		jw_open(NULL, '{');
+		jw_str("file", file);
+		jw_bool("valid", !ret);
+		if (ret) {
+			jw_int("line", err.line);
+			jw_str("error", err.msg);
+		} else {
+			json_policy(&p);
+		}
+		jw_close('}');
+	} else if (ret) {
+		if (err.line)
+			fprintf(stderr, "%s:%u: %s\n", file, err.line, err.msg);
+		else
+			fprintf(stderr, "%s: %s\n", file, err.msg);
+	} else if (!quiet_ok) {
+		printf("%s: valid policy (%u app profile%s)\n", file, p.napps,
+		       p.napps == 1 ? "" : "s");
+	}
+	return ret ? 1 : 0;
+}
+
+static int do_policy_check(int argc, char **argv)
+{
+	size_t len;
+	char *text;
+	int ret;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: ssactl policy check FILE\n");
+		return 2;
+	}
+	ret = policy_check_file(argv[0], false, &text, &len);
+	free(text);
+	return ret;
+}
+
+static int do_policy_load(int argc, char **argv)
+{
+	const char *file = argc > 0 ? argv[0] : DEFAULT_POLICY;
+	char *text, *why;
+	size_t len, wlen;
+	int ret;
+
+	if (argc > 1) {
+		fprintf(stderr, "usage: ssactl policy load [FILE]\n");
+		return 2;
+	}
+	if (need_module())
+		return 1;
+	ret = policy_check_file(file, true, &text, &len);
+	if (ret) {
+		free(text);
+		return ret;
+	}
+	ret = write_whole(SSA_FS "/policy", text, len);
+	free(text);
+	why = ret ? fs_read("last_error", &wlen) : NULL;
+	if (why)
+		why[strcspn(why, "\n")] = '\0';
+	if (json) {
+		jw_open(NULL, '{');
+		jw_str("file", file);
+		jw_bool("loaded", !ret);
+		if (ret)
+			jw_str("error", why && *why ? why : strerror(-ret));
+		jw_close('}');
+	} else if (ret) {
+		fprintf(stderr, "ssactl: %s not loaded: %s%s%s\n", file, strerror(-ret),
+			why && *why ? ": " : "", why ? why : "");
+	} else {
+		printf("%s: loaded\n", file);
+	}
+	free(why);
+	return ret ? 1 : 0;
+}
+
+static int do_policy_show(int argc, char **argv)
+{
+	static struct ssa_policy p;
+	struct ssa_pol_error err;
+	size_t len;
+	char *text;
+
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	text = fs_read("policy", &len);
+	if (!text) {
+		fprintf(stderr, "ssactl: cannot read the policy: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!json) {
+		fputs(text, stdout);
+	} else if (ssa_policy_parse(text, len, &p, &err)) {
+		fprintf(stderr, "ssactl: the kernel's policy does not parse: line %u: %s\n",
+			err.line, err.msg);
+		free(text);
+		return 1;
+	} else {
+		jw_open(NULL, '{');
+		json_policy(&p);
+		jw_close('}');
+	}
+	free(text);
+	return 0;
+}
+
+/* --- trust -------------------------------------------------------------------- */
+
+static int do_trust_load(int argc, char **argv)
+{
+	const char *file = argc > 0 ? argv[0] : DEFAULT_BUNDLE;
+	size_t len;
+	char *pem;
+	int ret;
+
+	if (need_module())
+		return 1;
+	pem = slurp(file, &len);
+	if (!pem) {
+		fprintf(stderr, "ssactl: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	ret = write_whole(SSA_FS "/trust", pem, len);
+	free(pem);
+	if (json) {
+		jw_open(NULL, '{');
+		jw_str("file", file);
+		jw_bool("loaded", !ret);
+		if (ret)
+			jw_str("error", strerror(-ret));
+		jw_close('}');
+	} else if (ret) {
+		fprintf(stderr, "ssactl: %s not loaded: %s\n", file, strerror(-ret));
+	} else {
+		printf("%s: loaded\n", file);
+	}
+	return ret ? 1 : 0;
+}
+
+static int do_trust_show(int argc, char **argv)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+	int n = 0;
+
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	text = fs_read("trust", &len);
+	if (!text) {
+		fprintf(stderr, "ssactl: cannot read the trust store: %s\n", strerror(errno));
+		return 1;
+	}
+	if (json)
+		jw_open(NULL, '[');
+	else
+		printf("%-20s  %s\n", "NOT AFTER", "SUBJECT");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *subject = strchr(line, ' ');
+
+		if (!subject)
+			continue;
+		*subject++ = '\0';
+		n++;
+		if (json) {
+			jw_open(NULL, '{');
+			jw_str("subject", subject);
+			jw_str("not_after", line);
+			jw_close('}');
+		} else {
+			printf("%-20s  %s\n", line, subject);
+		}
+	}
+	if (json)
+		jw_close(']');
+	else
+		printf("%d anchors\n", n);
+	free(text);
+	return 0;
+}
+
+/* --- conns, stats ------------------------------------------------------------- */
+
+static int do_conns(int argc, char **argv)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	text = fs_read("connections", &len);
+	if (!text) {
+		fprintf(stderr, "ssactl: cannot read connections: %s\n", strerror(errno));
+		return 1;
+	}
+	if (json)
+		jw_open(NULL, '[');
+	else
+		printf("%-6s %-7s %-11s %-3s %-40s %-3s %-24s %-24s %-20s %s\n", "ID", "PID",
+		       "STATE", "VER", "CIPHER", "RES", "LOCAL", "PEER", "NAME", "EXE");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char id[24], state[16], ver[8], cipher[64], local[64], peer[64], name[256];
+		int pid, res, off = 0;
+
+		if (sscanf(line, "%23s %d %15s %7s %63s %d %63s %63s %255s %n", id, &pid, state, ver,
+			   cipher, &res, local, peer, name, &off) < 9 || !off)
+			continue;
+		if (json) {
+			jw_open(NULL, '{');
+			jw_int("id", strtoll(id, NULL, 10));
+			jw_int("pid", pid);
+			jw_str("state", state);
+			jw_str("version", ver);
+			jw_str("cipher", cipher);
+			jw_bool("resumed", res);
+			jw_str("local", local);
+			jw_str("peer", peer);
+			jw_str("name", name);
+			jw_str("exe", line + off);
+			jw_close('}');
+		} else {
+			printf("%-6s %-7d %-11s %-3s %-40s %-3s %-24s %-24s %-20s %s\n", id, pid,
+			       state, ver, cipher, res ? "yes" : "no", local, peer, name, line + off);
+		}
+	}
+	if (json)
+		jw_close(']');
+	free(text);
+	return 0;
+}
+
+static int do_stats(int argc, char **argv)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	text = fs_read("stats", &len);
+	if (!text) {
+		fprintf(stderr, "ssactl: cannot read stats: %s\n", strerror(errno));
+		return 1;
+	}
+	if (json)
+		jw_open(NULL, '{');
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[64];
+		long long v;
+
+		if (sscanf(line, "%63s %lld", name, &v) != 2)
+			continue;
+		if (json)
+			jw_int(name, v);
+		else
+			printf("%-26s %lld\n", name, v);
+	}
+	if (json)
+		jw_close('}');
+	free(text);
+	return 0;
+}
+
+/* --- status, version ------------------------------------------------------------ */
+
+static void read_line(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "r");
 
 	buf[0] = '\0';
 	if (!f)
-		return buf;
+		return;
 	if (fgets(buf, size, f))
 		buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
-	return buf;
 }
 
 static int do_version(int argc, char **argv)
@@ -74,9 +560,9 @@ static int do_version(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (json) {
-		json_open();
-		json_str("version", SSACTL_VERSION, true);
-		json_close();
+		jw_open(NULL, '{');
+		jw_str("version", SSACTL_VERSION);
+		jw_close('}');
 	} else {
 		printf("ssactl v%s\n", SSACTL_VERSION);
 	}
@@ -85,39 +571,69 @@ static int do_version(int argc, char **argv)
 
 static int do_status(int argc, char **argv)
 {
-	char modver[64], proto[16];
+	char modver[64], fsver[128], proto[16];
 	struct utsname u;
 	bool loaded = access("/sys/module/tls_ssa", F_OK) == 0;
 	bool ktls = access("/sys/module/tls", F_OK) == 0;
+	bool fs = access(SSA_FS, F_OK) == 0;
 
 	(void)argc;
 	(void)argv;
 	uname(&u);
 	read_line("/sys/module/tls_ssa/version", modver, sizeof(modver));
+	read_line(SSA_FS "/version", fsver, sizeof(fsver));
 	snprintf(proto, sizeof(proto), "%d", IPPROTO_TLS);
 	if (json) {
-		json_open();
-		json_str("module", loaded ? "loaded" : "not loaded", false);
-		json_str("module_version", modver, false);
-		json_str("kernel", u.release, false);
-		json_str("ktls", ktls ? "present" : "absent", false);
-		json_str("ipproto_tls", proto, true);
-		json_close();
+		jw_open(NULL, '{');
+		jw_str("module", loaded ? "loaded" : "not loaded");
+		jw_str("module_version", modver);
+		jw_str("build", fsver);
+		jw_str("kernel", u.release);
+		jw_str("ktls", ktls ? "present" : "absent");
+		jw_bool("securityfs", fs);
+		jw_str("ipproto_tls", proto);
+		jw_close('}');
 	} else {
 		printf("module:      %s%s%s\n", loaded ? "loaded" : "not loaded",
 		       *modver ? " v" : "", modver);
+		if (*fsver)
+			printf("build:       %s\n", fsver);
 		printf("kernel:      %s\n", u.release);
 		printf("kTLS:        %s\n", ktls ? "present" : "absent");
+		printf("securityfs:  %s\n", fs ? SSA_FS : "absent");
 		printf("IPPROTO_TLS: %s\n", proto);
 	}
 	return loaded ? 0 : 1;
 }
 
+/* --- dispatch --------------------------------------------------------------------- */
+
 static int do_help(int argc, char **argv);
+static int do_policy(int argc, char **argv);
+static int do_trust(int argc, char **argv);
 
 static const struct cmd objects[] = {
+	{ "policy",	do_policy },
+	{ "trust",	do_trust },
+	{ "conns",	do_conns },
+	{ "stats",	do_stats },
 	{ "status",	do_status },
 	{ "version",	do_version },
+	{ "help",	do_help },
+	{ NULL,		NULL },
+};
+
+static const struct cmd policy_cmds[] = {
+	{ "check",	do_policy_check },
+	{ "load",	do_policy_load },
+	{ "show",	do_policy_show },
+	{ "help",	do_help },
+	{ NULL,		NULL },
+};
+
+static const struct cmd trust_cmds[] = {
+	{ "load",	do_trust_load },
+	{ "show",	do_trust_show },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };
@@ -128,7 +644,9 @@ static int do_help(int argc, char **argv)
 	(void)argv;
 	fprintf(stderr,
 		"Usage: ssactl [OPTIONS] OBJECT { COMMAND | help }\n"
-		"       OBJECT := { status | version | help }\n"
+		"       ssactl policy { check FILE | load [FILE] | show }\n"
+		"       ssactl trust { load [BUNDLE] | show }\n"
+		"       ssactl { conns | stats | status | version | help }\n"
 		"       OPTIONS := { -j|--json [-p|--pretty] | -V|--version }\n");
 	return 0;
 }
@@ -150,9 +668,35 @@ static const struct cmd *find_cmd(const struct cmd *tbl, const char *word)
 	return hit;
 }
 
-int main(int argc, char **argv)
+static int dispatch(const struct cmd *tbl, const char *what, int argc, char **argv)
 {
 	const struct cmd *c;
+
+	if (argc < 1) {
+		do_help(0, NULL);
+		return 2;
+	}
+	c = find_cmd(tbl, argv[0]);
+	if (!c) {
+		fprintf(stderr, "ssactl: unknown or ambiguous %s '%s'\n", what, argv[0]);
+		do_help(0, NULL);
+		return 2;
+	}
+	return c->fn(argc - 1, argv + 1);
+}
+
+static int do_policy(int argc, char **argv)
+{
+	return dispatch(policy_cmds, "policy command", argc, argv);
+}
+
+static int do_trust(int argc, char **argv)
+{
+	return dispatch(trust_cmds, "trust command", argc, argv);
+}
+
+int main(int argc, char **argv)
+{
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -170,15 +714,5 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (i == argc) {
-		do_help(0, NULL);
-		return 2;
-	}
-	c = find_cmd(objects, argv[i]);
-	if (!c) {
-		fprintf(stderr, "ssactl: unknown or ambiguous object '%s'\n", argv[i]);
-		do_help(0, NULL);
-		return 2;
-	}
-	return c->fn(argc - i - 1, argv + i + 1);
+	return dispatch(objects, "object", argc - i, argv + i);
 }

@@ -1,0 +1,339 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The administrator's policy, inside the VM: securityfs and ssactl, the
+# per-program profiles (a python3 profile forcing TLS 1.3, a profile for
+# the C client), options that would weaken the policy (EPERM), key grants,
+# verify = none, the handshake timeout, invalid policies refused with
+# their line while the old one stays, 100 reloads during 50 live
+# transfers, "ssactl conns" listing exactly the live sockets, the trust
+# store, stats, and the lock.  TAP output with a kselftest "# Totals:" line.
+
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+SSACTL=$REPO/tools/ssactl/ssactl
+SERVER=$(readlink -f "$REPO/samples/ssa_server")
+CLIENT=$(readlink -f "$REPO/samples/ssa_client")
+PYTHON=$(readlink -f "$(command -v python3)")
+FS=/sys/kernel/security/tls_ssa
+W=$(mktemp -d /tmp/ssa-policy.XXXXXX)
+chmod 755 "$W"
+PKI=$W/pki
+PORT=22000
+pass=0 fail=0 skip=0 n=0
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	printf '[default]\n' >"$W/open.conf"
+	"$SSACTL" policy load "$W/open.conf" >/dev/null 2>&1
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+nok() {
+	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
+	[ -s "$W/err" ] && head -c 800 "$W/err" | sed 's/^/#   err: /'
+	[ -s "$W/out" ] && head -c 800 "$W/out" | sed 's/^/#   out: /'
+	return 0
+}
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+has() { grep -q -- "$1" "$W/out"; }
+err_has() { grep -q -- "$1" "$W/err"; }
+
+wait_port() {
+	local i
+	for i in $(seq 200); do
+		ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# load NAME: write $W/NAME.conf (from stdin) and load it with ssactl
+load() {
+	cat >"$W/$1.conf"
+	"$SSACTL" policy load "$W/$1.conf" >"$W/out" 2>"$W/err"
+}
+
+# s_server VERSION: an OpenSSL server speaking only that version, on a new $PORT
+s_server() {
+	PORT=$((PORT + 1))
+	openssl s_server -accept "$PORT" -quiet -"$1" -cert "$PKI/srv.pem" -key "$PKI/srv.key" \
+		>/dev/null 2>&1 &
+	PIDS+=($!)
+	wait_port "$PORT"
+}
+
+# py_get PORT: an SSA client in Python (socket module only) against localhost
+py_get() {
+	timeout 60 "$PYTHON" "$REPO/samples/ssa_fetch.py" "https://localhost:$1/" "$PKI/ca.pem" \
+		>"$W/out" 2>"$W/err" </dev/null
+}
+
+echo "TAP version 13"
+"$HERE/lib/mkpki.sh" "$PKI" || { echo "Bail out! cannot make test certificates"; exit 1; }
+[ -d "$FS" ] || { echo "Bail out! $FS missing"; exit 1; }
+chmod -R a+rX "$W"
+
+# --- securityfs and ssactl basics -------------------------------------------------
+"$SSACTL" status >"$W/out" 2>"$W/err"
+check "ssactl status finds the module and securityfs" "has 'securityfs:  $FS'"
+"$SSACTL" -j policy show >"$W/out" 2>"$W/err"
+check "built-in policy: TLS 1.2-1.3, verification required (JSON)" \
+	"python3 -c 'import json,sys; d=json.load(open(\"$W/out\"))[\"default\"]; assert d[\"min_version\"]==\"1.2\" and d[\"max_version\"]==\"1.3\" and d[\"verify\"]==\"required\"'"
+check "version file" "grep -q '^tls_ssa .* mbedtls 3\.' $FS/version"
+
+printf '[default]\nmin_version = 1.3\n' >"$W/try.conf"
+setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c "cat $W/try.conf > $FS/policy" \
+	>"$W/out" 2>"$W/err"
+check "an unprivileged process cannot write the policy" \
+	"err_has 'Permission denied' && ! grep -q 'min_version = 1.3' $FS/policy"
+capsh --drop=cap_sys_admin,cap_mac_admin -- -c "cat $W/try.conf > $FS/policy" \
+	>"$W/out" 2>"$W/err"
+check "root without CAP_SYS_ADMIN and CAP_MAC_ADMIN cannot either" \
+	"err_has 'not permitted' && ! grep -q 'min_version = 1.3' $FS/policy"
+
+# --- a valid policy, then an invalid one -----------------------------------------------
+load good <<EOF
+# every program: no ChaCha20; python3 only TLS 1.3
+[default]
+ciphers = TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+
+[app "$PYTHON"]
+min_version = 1.3
+EOF
+check "ssactl policy load" "has 'loaded' && grep -q 'app \"$PYTHON\"' $FS/policy"
+load bad <<EOF
+[default]
+min_version = 1.2
+frobnicate = yes
+EOF
+check "an unknown key is refused with its line" "err_has 'bad.conf:3: unknown key'"
+printf '[default]\nmin_version = 1.4\n' >"$W/bad2.conf"
+echo "[default]" >"$W/direct.conf"
+cat "$W/bad2.conf" >"$FS/policy" 2>"$W/err"
+check "a direct write of a bad value fails (EINVAL)" "err_has 'Invalid argument'"
+check "last_error gives the line and the reason" "grep -q 'line 2: min_version must be 1.2 or 1.3' $FS/last_error"
+check "the old policy stays active" "grep -q 'app \"$PYTHON\"' $FS/policy"
+"$SSACTL" policy check "$W/bad.conf" >"$W/out" 2>"$W/err"
+check "ssactl policy check needs no kernel and names the line" "err_has 'bad.conf:3: unknown key'"
+
+# --- profiles: python3 forced to TLS 1.3, the C client not ----------------------------------
+s_server tls1_2
+py_get "$PORT"
+check "python3 (profile: TLS 1.3) fails against a TLS 1.2-only server" \
+	"err_has 'EPROTO\|Protocol error\|version'"
+timeout 60 "$CLIENT" -A "$PKI/ca.pem" -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "ssa_client (no profile) reaches the same server" "! err_has 'EPROTO'"
+s_server tls1_3
+py_get "$PORT"
+check "python3 reaches a TLS 1.3 server" "err_has 'TLSv1.3'"
+
+# --- options that would weaken the policy ----------------------------------------------
+python3 - "$PKI" >"$W/out" 2>"$W/err" <<'PY'
+import errno, socket, struct, sys
+IPPROTO_TLS, TRUSTED, VMIN, VMAX, CIPHERS, ERROR = 205, 87, 97, 98, 102, 100
+def s():
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_TLS)
+def try_set(sk, opt, val):
+    try:
+        sk.setsockopt(IPPROTO_TLS, opt, val)
+        return 0
+    except OSError as e:
+        return e.errno
+def err(sk):
+    return sk.getsockopt(IPPROTO_TLS, ERROR, 256).split(b"\0")[0].decode()
+def case(name, cond, sk=None):
+    print(("PASS " if cond else "FAIL ") + name + ((" [" + err(sk) + "]") if sk else ""))
+a = s()
+case("python3: TLS_VERSION_MIN 1.2 below the profile's 1.3: EPERM",
+     try_set(a, VMIN, struct.pack("i", 0x0303)) == errno.EPERM, a)
+case("python3: TLS_VERSION_MIN reads the profile's 1.3",
+     struct.unpack("i", a.getsockopt(IPPROTO_TLS, VMIN, 4))[0] == 0x0304)
+b = s()
+case("re-enabling ChaCha20, which the policy removed: EPERM",
+     try_set(b, CIPHERS, b"TLS_CHACHA20_POLY1305_SHA256\0") == errno.EPERM
+     and "TLS_CHACHA20_POLY1305_SHA256" in err(b), b)
+c = s()
+case("narrowing the suites is allowed", try_set(c, CIPHERS, b"TLS_AES_256_GCM_SHA384\0") == 0)
+PY
+while read -r verdict name; do
+	if [ "$verdict" = PASS ]; then ok "$name"; else nok "$name"; fi
+done <"$W/out"
+
+load pin <<EOF
+[default]
+app_trust_anchors = deny
+EOF
+timeout 30 "$CLIENT" -A "$PKI/ca.pem" -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "app_trust_anchors = deny: pinning anchors is EPERM" \
+	"err_has 'EPERM' && err_has 'trust anchors'"
+
+# --- verify = none, handshake_timeout -----------------------------------------------------
+PORT=$((PORT + 1))
+openssl s_server -accept "$PORT" -quiet -cert "$PKI/self.pem" -key "$PKI/self.key" \
+	>/dev/null 2>&1 &
+PIDS+=($!)
+wait_port "$PORT"
+load open <<EOF
+[default]
+EOF
+timeout 30 "$CLIENT" -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "self-signed server refused under verify = required" "err_has 'self-signed'"
+load noverify <<EOF
+[app "$CLIENT"]
+verify = none
+EOF
+timeout 30 "$CLIENT" -s -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "a profile cannot weaken [default]'s verify = required" "err_has 'self-signed'"
+load noverify2 <<EOF
+[default]
+verify = none
+[app "$PYTHON"]
+verify = required
+EOF
+timeout 30 "$CLIENT" -s -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "verify = none, spelled out in [default], lets a program connect" \
+	"err_has 'version=TLSv1.3'"
+py_get "$PORT"
+check "while a profile keeps verification for python3" \
+	"err_has 'self-signed\|EKEYREJECTED\|rejected'"
+
+PORT=$((PORT + 1))
+python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $PORT)); s.listen(8)
+c = s.accept(); time.sleep(30)" &
+PIDS+=($!)
+wait_port "$PORT"
+load timeout <<EOF
+[default]
+[app "$CLIENT"]
+handshake_timeout = 2
+EOF
+start=$(date +%s)
+timeout 30 "$CLIENT" -A "$PKI/ca.pem" -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+took=$(($(date +%s) - start))
+check "handshake_timeout = 2 ends a silent server's handshake (${took}s)" \
+	"err_has 'ETIMEDOUT' && err_has 'after 2 s' && [ $took -lt 10 ]"
+
+# --- key grants ---------------------------------------------------------------------------
+install -m 600 "$PKI/srv.key" "$W/granted.key"
+load grant <<EOF
+[default]
+[app "$SERVER"]
+grant = $W/granted.key
+EOF
+PORT=$((PORT + 1))
+mkdir -p "$W/root" && echo granted >"$W/root/index.html" && chmod -R a+rX "$W/root"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$SERVER" -r "$W/root" \
+	-c "$PKI/srv.pem" -k "$W/granted.key" -n 1 "$PORT" >"$W/srv.out" 2>&1 &
+PIDS+=($!)
+wait_port "$PORT"
+curl -sS --cacert "$PKI/ca.pem" "https://localhost:$PORT/index.html" >"$W/out" 2>"$W/err"
+check "a granted root-only key serves for the profile's program, run as nobody" "has granted"
+setpriv --reuid=nobody --regid=nogroup --clear-groups python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+s.setsockopt(205, 88, b'$PKI/srv.pem')
+try:
+    s.setsockopt(205, 89, b'$W/granted.key')
+    print('loaded')
+except OSError as e:
+    print('refused', e.errno)" >"$W/out" 2>"$W/err"
+check "the same key is refused to another program" "has 'refused 13'"
+
+# --- 100 reloads during 50 live transfers ------------------------------------------------------
+load open <<EOF
+[default]
+EOF
+PORT=$((PORT + 1))
+"$SERVER" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e "$PORT" >/dev/null 2>&1 &
+PIDS+=($!)
+wait_port "$PORT"
+head -c $((1 << 20)) /dev/urandom >"$W/blob"
+printf '[default]\nsession_ttl = 60\n' >"$W/a.conf"
+printf '[default]\nsession_ttl = 120\n[app "/usr/bin/true"]\nmin_version = 1.3\n' >"$W/b.conf"
+xfer=()
+for i in $(seq 50); do
+	timeout 240 "$CLIENT" -A "$PKI/ca.pem" -u "$W/blob" -o "$W/back.$i" localhost "$PORT" \
+		>/dev/null 2>"$W/xerr.$i" &
+	xfer+=($!)
+done
+reloads=0
+for i in $(seq 100); do
+	if [ $((i % 2)) = 0 ]; then f=a; else f=b; fi
+	"$SSACTL" policy load "$W/$f.conf" >/dev/null 2>&1 && reloads=$((reloads + 1))
+done
+bad=0
+for p in "${xfer[@]}"; do wait "$p" || bad=$((bad + 1)); done
+same=0
+for i in $(seq 50); do cmp -s "$W/blob" "$W/back.$i" && same=$((same + 1)); done
+check "100 policy reloads ($reloads ok) during 50 transfers: $same of 50 intact" \
+	"[ $reloads = 100 ] && [ $bad = 0 ] && [ $same = 50 ]"
+rm -f "$W"/back.* "$W"/xerr.*
+
+# --- conns lists exactly the live sockets --------------------------------------------------
+python3 - "$PORT" "$SSACTL" "$PKI/ca.pem" >"$W/out" 2>"$W/err" <<'PY'
+import json, os, socket, subprocess, sys
+port, ssactl, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+socks = []
+for _ in range(3):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+    s.setsockopt(205, 85, b"localhost")
+    s.setsockopt(205, 87, ca.encode())
+    s.connect(("127.0.0.1", port))
+    socks.append(s)
+idle = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, 205)
+def mine():
+    conns = json.loads(subprocess.check_output([ssactl, "-j", "conns"]))
+    return [c for c in conns if c["pid"] == os.getpid()]
+got = mine()
+want = sorted("127.0.0.1:%d" % s.getsockname()[1] for s in socks)
+est = sorted(c["local"] for c in got if c["state"] == "established")
+print("PASS" if est == want else "FAIL", "conns -j lists this process's 3 connections", est, want)
+print("PASS" if len(got) == 4 and any(c["state"] == "idle" for c in got) else "FAIL",
+      "and its unconnected socket, nothing else", len(got))
+print("PASS" if all(c["name"] == "localhost" and c["version"] in ("1.2", "1.3")
+                    for c in got if c["state"] == "established") else "FAIL",
+      "with peer name and version")
+for s in socks + [idle]:
+    s.close()
+print("PASS" if mine() == [] else "FAIL", "closed sockets disappear from conns")
+PY
+while read -r verdict name; do
+	if [ "$verdict" = PASS ]; then ok "$name"; else nok "$name"; fi
+done <"$W/out"
+grep -q . "$W/out" || nok "conns checks ran"
+
+# --- stats, trust ---------------------------------------------------------------------------------
+"$SSACTL" -j stats >"$W/out" 2>"$W/err"
+check "stats: handshakes counted, failures by reason" \
+	"python3 -c 'import json; d=json.load(open(\"$W/out\")); assert d[\"client_handshakes_ok\"] >= 50 and d[\"failed_timeout\"] >= 1 and d[\"failed_certificate\"] >= 1, d'"
+"$SSACTL" trust load "$PKI/ca.pem" >"$W/out" 2>"$W/err"
+"$SSACTL" trust show >"$W/out" 2>"$W/err"
+check "trust load replaces the system anchors; trust show lists them" \
+	"has 'SSA Test CA' && has '1 anchors'"
+timeout 60 "$CLIENT" -G /.ssa localhost "$PORT" </dev/null >"$W/out" 2>"$W/err"
+check "a client without pinned anchors now trusts the test CA" "! err_has 'EKEYREJECTED'"
+"$SSACTL" trust load >"$W/out" 2>"$W/err"
+"$SSACTL" -j trust show >"$W/out" 2>"$W/err"
+check "trust load with no argument restores the system bundle" \
+	"python3 -c 'import json; assert len(json.load(open(\"$W/out\"))) > 50'"
+
+# --- lock (last: it holds until reboot) ---------------------------------------------------------
+"$SSACTL" policy load "$W/open.conf" >/dev/null 2>&1
+echo 1 >"$FS/lock"
+"$SSACTL" policy load "$W/a.conf" >"$W/out" 2>"$W/err"
+check "after lock, the policy cannot change" "err_has 'locked'"
+"$SSACTL" trust load "$PKI/ca.pem" >"$W/out" 2>"$W/err"
+check "nor the trust store" "err_has 'not permitted'"
+
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ "$fail" -eq 0 ]
