@@ -25,7 +25,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.
 SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
-.PHONY: all module module-shadow deps check demo kunit selftests clean help checkpatch
+.PHONY: all module module-shadow deps check demo kunit selftests clean help checkpatch fuzz
 
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
@@ -52,6 +52,18 @@ module-shadow:
 	tools/testing/shadow-tree $(CURDIR) $(SSA_CACHE)/mbedtls $$d; \
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
+
+# The policy parser under libFuzzer (clang, ASan + UBSan), FUZZ_TIME seconds.
+FUZZ_TIME ?= 30
+fuzz/out/policy_fuzz: fuzz/policy_fuzz.c net/tls_ssa/policy_parse.c net/tls_ssa/policy_parse.h
+	@mkdir -p fuzz/out
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Inet/tls_ssa -o $@ fuzz/policy_fuzz.c net/tls_ssa/policy_parse.c
+
+fuzz: fuzz/out/policy_fuzz
+	@mkdir -p fuzz/out/corpus
+	fuzz/out/policy_fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 \
+		fuzz/out/corpus fuzz/corpus/policy
 
 # ssactl shares the policy parser with the module (net/tls_ssa/policy_parse.c).
 $(SSACTL): tools/ssactl/ssactl.c net/tls_ssa/policy_parse.c net/tls_ssa/policy_parse.h \
