@@ -6,6 +6,7 @@
 #   make deps       install/fetch what the build and tests need (idempotent)
 #   make check      build, KUnit (UML), selftests in the VM; "N passed, N failed"
 #   make demo       boot the VM and show IPPROTO_TLS in action
+#   make bench      SSA vs OpenSSL, stunnel and TCP, side by side in one VM
 #
 # Variables: KVER (target kernel, default: Debian's linux-image-amd64),
 # KDIR (kernel build dir, default /lib/modules/$(KVER)/build),
@@ -25,12 +26,13 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.
 SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
-.PHONY: all module module-shadow deps check demo kunit selftests clean help checkpatch fuzz
+.PHONY: all module module-shadow deps check demo kunit selftests clean help checkpatch fuzz \
+	bench
 
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,14p' Makefile
 
 deps:
 	@tools/testing/setup-deps $(if $(KVER),--kver $(KVER)) --quiet >/dev/null
@@ -52,6 +54,14 @@ module-shadow:
 	tools/testing/shadow-tree $(CURDIR) $(SSA_CACHE)/mbedtls $$d; \
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
+
+# Benchmarks (tools/testing/bench): the VM runs them all in one boot.
+tools/testing/bench/ssa_bench: tools/testing/bench/ssa_bench.c include/uapi/linux/tls_ssa.h
+	$(CC) $(USER_CFLAGS) -o $@ $< -lssl -lcrypto -lpthread
+
+bench: all tools/testing/bench/ssa_bench
+	@tools/testing/setup-deps --bench --quiet >/dev/null
+	tools/testing/bench/run
 
 # The policy parser under libFuzzer (clang, ASan + UBSan), FUZZ_TIME seconds.
 FUZZ_TIME ?= 30

@@ -18,14 +18,18 @@
  * TLS 1.2: the server accepted the session (ticket); TLS 1.3: the key
  * exchange uses a PSK, which for tls_ssa can only come from a ticket.
  *
- * Return: 1 if so, 0 if not (or no handshake is in flight).
+ * A client's flag is set by mbedtls_ssl_set_session() and cleared when
+ * the ServerHello declines, so only the last value before the handshake
+ * ends is the answer.
+ *
+ * Return: 1 if so, 0 if not, -1 if no handshake is in flight.
  */
 int ssa_mbedtls_resuming(const mbedtls_ssl_context *ssl)
 {
 	const mbedtls_ssl_handshake_params *hs = ssl->handshake;
 
 	if (!hs)
-		return 0;
+		return -1;
 	if (hs->resume)
 		return 1;
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)

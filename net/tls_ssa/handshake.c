@@ -523,12 +523,14 @@ static int ssa_hs_steps(struct ssa_hs *hs)
 	mbedtls_ssl_context *ssl = &hs->ssl;
 
 	while (ssl->state != MBEDTLS_SSL_HANDSHAKE_OVER) {
-		int before = ssl->state, ret;
+		int before = ssl->state, ret, resuming;
 
 		ret = mbedtls_ssl_handshake_step(ssl);
 		if (ret)
 			return ret;
-		hs->resumed |= ssa_mbedtls_resuming(ssl);
+		resuming = ssa_mbedtls_resuming(ssl);
+		if (resuming >= 0)	/* the last value before wrap-up counts */
+			hs->resumed = resuming;
 		if (ssa_hs_key_change(hs, before) && ssl->state != before &&
 		    mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3 &&
 		    mbedtls_ssl_check_pending(ssl)) {

@@ -14,7 +14,8 @@
  * carry that identity to whoever resumes it).
  *
  * TLS 1.2 tickets arrive inside the handshake; the session is saved when
- * it ends.  TLS 1.3 tickets arrive afterwards, through kTLS: the client
+ * it ends, for sockets limited to TLS 1.2 (mbedTLS pins a resumed
+ * handshake to the session's version, see ssa_session_keep()).  TLS 1.3 tickets arrive afterwards, through kTLS: the client
  * keeps the resumption secret (ssa_resume) and builds a session from each
  * NewSessionTicket.  Entries are single use (RFC 8446 C.4) and expire
  * with the ticket's lifetime or TLS_SESSION_TTL, whichever is shorter.
@@ -234,6 +235,12 @@ void ssa_session_keep(struct ssa_sock *ssk, mbedtls_ssl_context *ssl, const u8 *
 		ssk->resume = r;
 		return;
 	}
+	/* mbedTLS resumes only at the session's version, and its ClientHello
+	 * then offers no other: a TLS 1.2 session would keep a socket that
+	 * allows 1.3 on 1.2 for good.  Such sockets keep only 1.3 sessions.
+	 */
+	if (ssk->version_max > TLS_VERSION_1_2)
+		return;
 	mbedtls_ssl_session_init(&sess);
 	if (!mbedtls_ssl_get_session(ssl, &sess) && (sess.ticket_len || sess.id_len)) {
 		unsigned int ttl = ssk->session_ttl;
