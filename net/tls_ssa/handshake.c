@@ -542,15 +542,37 @@ static int ssa_hs_steps(struct ssa_hs *hs)
 	return 0;
 }
 
+/* Steps until mbedTLS waits for the peer, as one burst on the wire: the
+ * socket is corked while mbedTLS writes a flight's records one by one and
+ * pushed before we wait.  Otherwise Nagle holds a flight's later records
+ * until the peer's delayed ACK (40 ms a flight), and a flight goes out in
+ * as many small segments as it has records.  A cork the application set
+ * itself is left alone.
+ */
+static int ssa_hs_flight(struct ssa_hs *hs, bool cork)
+{
+	struct sock *sk = hs->sock->sk;
+	int ret;
+
+	if (cork)
+		tcp_sock_set_cork(sk, true);
+	ret = ssa_hs_steps(hs);
+	if (cork)
+		tcp_sock_set_cork(sk, false);
+	return ret;
+}
+
 /* Return: 0, or a negative errno with TLS_ERROR set. */
 static int ssa_hs_run(struct ssa_hs *hs)
 {
 	struct sock *sk = hs->sock->sk;
 	unsigned long deadline = jiffies + hs->timeout;
+	/* a bit-field: read once here, the worker owns the socket meanwhile */
+	bool cork = !(tcp_sk(sk)->nonagle & TCP_NAGLE_CORK);
 	int ret;
 
 	for (;;) {
-		ret = ssa_hs_steps(hs);
+		ret = ssa_hs_flight(hs, cork);
 		if (!ret)
 			return 0;
 		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
@@ -685,7 +707,7 @@ static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 	hs->ssk = ssk;
 	hs->sock = sock;
 	hs->server = ssk->parent;
-	err = ssa_hs_policy(hs);
+	err = ssa_hs_policy(hs) ?: ssa_ktls_attach(sock, ssk);
 	if (err)
 		goto out;
 	/* A server needs anchors only to check client certificates. */

@@ -594,20 +594,53 @@ static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
 }
 
 /**
+ * ssa_ktls_attach() - put the "tls" ULP on a socket before its handshake
+ * @sock: the socket, TCP established; the handshake worker owns it
+ * @ssk: its state
+ *
+ * kTLS accepts its ULP only on an ESTABLISHED socket, and a peer may send
+ * its last data and FIN the moment the handshake ends (before the keys
+ * could go in), so the ULP goes on first.  Without keys kTLS passes
+ * everything through to TCP, so the handshake runs over it unchanged.
+ * The genuine TCP prot/ops are put back for it (kTLS keeps one base table
+ * per family, DESIGN §5 rule 2); the socket keeps our ops until
+ * ssa_ktls_install().
+ *
+ * Return: 0 or a negative errno, with TLS_ERROR set.
+ */
+int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk)
+{
+	struct sock *sk = sock->sk;
+	struct ssa_family *fam = ssa_family_get(sk);
+	const struct proto_ops *ours = READ_ONCE(sock->ops);
+	int err;
+
+	/* kTLS keeps one base table per family: give it the genuine ones. */
+	WRITE_ONCE(sk->sk_prot, fam->base_prot);
+	WRITE_ONCE(sock->ops, fam->base_ops);
+	err = fam->base_ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
+	/* Until the keys are in, the socket keeps our gate in front. */
+	WRITE_ONCE(sock->ops, ours);
+	if (err) {
+		WRITE_ONCE(sk->sk_prot, &fam->prot);
+		ssa_sock_set_error(ssk, "kernel TLS unavailable: TCP_ULP \"tls\" failed (%d)", err);
+	}
+	return err;
+}
+
+/**
  * ssa_ktls_install() - hand an established TLS session to kTLS
- * @sock: the socket; the handshake worker owns it
+ * @sock: the socket, with the "tls" ULP attached (ssa_ktls_attach())
  * @ssk: its state
  * @tx: crypto_info for sending
  * @rx: crypto_info for receiving
- * @len: bytes in each crypto_info
+ * @len: bytes in each
  *
- * Puts the genuine TCP prot/ops back (kTLS keeps one base table per
- * family, DESIGN §5 rule 2), installs the "tls" ULP and both directions,
- * then puts the post-handshake ops in front of kTLS's.  On any failure
- * the socket still ends up with module-owned ops, so the module
- * reference taken at socket() is dropped at close as usual.
+ * Works in any TCP state the handshake can end in, including CLOSE_WAIT
+ * (a peer that sent its data and FIN right after the handshake).  On
+ * return the socket runs the post-handshake ops in front of kTLS's.
  *
- * Return: 0 or a negative errno, with TLS_ERROR set.
+ * Return: 0, or a negative errno with TLS_ERROR set.
  */
 int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 		     const u8 *tx, const u8 *rx, unsigned int len)
@@ -615,31 +648,29 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
 	const struct proto_ops *post;
+	struct proto *prot = READ_ONCE(sk->sk_prot);
 	int err;
 
-	WRITE_ONCE(sk->sk_prot, fam->base_prot);
-	WRITE_ONCE(sock->ops, fam->base_ops);
-
-	err = fam->base_ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
-	if (err) {
-		ssa_sock_set_error(ssk, "kernel TLS unavailable: TCP_ULP \"tls\" failed (%d)", err);
-		goto out;
-	}
-	err = sock->ops->setsockopt(sock, SOL_TLS, TLS_TX, KERNEL_SOCKPTR((void *)tx), len);
+	err = prot->setsockopt(sk, SOL_TLS, TLS_TX, KERNEL_SOCKPTR((void *)tx), len);
 	if (err) {
 		ssa_sock_set_error(ssk, "kernel TLS refused the send keys (%d)%s", err,
 				   err == -ENOENT ? ": cipher module not available" : "");
 		goto out;
 	}
-	err = sock->ops->setsockopt(sock, SOL_TLS, TLS_RX, KERNEL_SOCKPTR((void *)rx), len);
+	prot = READ_ONCE(sk->sk_prot);
+	err = prot->setsockopt(sk, SOL_TLS, TLS_RX, KERNEL_SOCKPTR((void *)rx), len);
 	if (err)
 		ssa_sock_set_error(ssk, "kernel TLS refused the receive keys (%d)%s", err,
 				   err == -ENOENT ? ": cipher module not available" : "");
 out:
+	/* kTLS has set its ops on the socket (update_sk_prot()) if any key
+	 * went in; otherwise they are still ours.
+	 */
+	if (READ_ONCE(sock->ops) == &fam->ops)
+		return err;
 	post = ssa_post_ops_get(READ_ONCE(sock->ops));
 	if (!post) {
 		/* Cannot happen with kTLS's table count; keep ops owned. */
-		WRITE_ONCE(sk->sk_prot, &fam->prot);
 		WRITE_ONCE(sock->ops, &fam->ops);
 		return err ?: -ENOMEM;
 	}

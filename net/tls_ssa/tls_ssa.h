@@ -369,6 +369,7 @@ int ssa_tls12_traffic_keys(const struct ssa_cipher_desc *desc, int prf,
 			   struct ssa_traffic_keys *server);
 unsigned int ssa_ktls_fill(const struct ssa_cipher_desc *desc, u16 version,
 			   const struct ssa_traffic_keys *k, u8 *info);
+int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk);
 int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 		     const u8 *tx, const u8 *rx, unsigned int len);
 

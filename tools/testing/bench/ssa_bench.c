@@ -69,6 +69,8 @@ static const char *file;
 static enum impl impl;
 static SSL_CTX *sctx, *cctx;
 static volatile bool stop;
+static bool no_resume;		/* full-handshake modes: SSA clients must not resume */
+static int ktls_tx = -1;	/* OpenSSL: did its kTLS engage (-1: not asked) */
 
 static void die(const char *what)
 {
@@ -151,12 +153,24 @@ static int dial(int port, bool ssa)
 		const char *ca = path("ca.pem");
 
 		ssa_opts(fd);
+		int zero = 0;
+
 		if (setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10) ||
-		    setsockopt(fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, ca, strlen(ca) + 1))
+		    setsockopt(fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, ca, strlen(ca) + 1) ||
+		    (no_resume && setsockopt(fd, IPPROTO_TLS, TLS_SESSION_TTL, &zero, sizeof(zero))))
 			die("SSA client options");
 	}
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		char why[256] = "";
+		socklen_t l = sizeof(why);
+		int e = errno;
+
+		if (ssa)
+			getsockopt(fd, IPPROTO_TLS, TLS_ERROR, why, &l);
+		fprintf(stderr, "ssa_bench: TLS_ERROR: %s\n", why);
+		errno = e;
 		die("connect");
+	}
 	return fd;
 }
 
@@ -264,6 +278,8 @@ static double run_transfer(bool use_sendfile)
 	fd = dial(base_port, impl == SSA);
 	if (tls)
 		s = ossl_client(fd, NULL);
+	if (impl == OSSL_KTLS)
+		ktls_tx = BIO_get_ktls_send(SSL_get_wbio(s));
 	if (use_sendfile && (in = open(file, O_RDONLY)) < 0)
 		die(file);
 	memset(buf, 'x', sizeof(buf));
@@ -613,14 +629,17 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	ossl_init(impl == OSSL_KTLS);
+	no_resume = strcmp(mode, "resume");
 
 	if (!strcmp(mode, "bulk") || !strcmp(mode, "sendfile")) {
 		bool sf = !strcmp(mode, "sendfile");
 
 		if (sf && !file)
 			die("sendfile needs -f FILE");
-		printf("{\"mode\":\"%s\",\"impl\":\"%s\",\"value\":%.1f,\"unit\":\"MB/s\",\"bytes\":%lld}\n",
-		       mode, impl_names[impl], run_transfer(sf), size);
+		double v = run_transfer(sf);
+
+		printf("{\"mode\":\"%s\",\"impl\":\"%s\",\"value\":%.1f,\"unit\":\"MB/s\",\"bytes\":%lld,"
+		       "\"openssl_ktls_tx\":%d}\n", mode, impl_names[impl], v, size, ktls_tx);
 	} else if (!strcmp(mode, "hs") || !strcmp(mode, "resume")) {
 		run_handshakes(!strcmp(mode, "resume"), false);
 	} else if (!strcmp(mode, "latency")) {
