@@ -593,6 +593,51 @@ static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
 	return ops;
 }
 
+/*
+ * kTLS writes its proto_ops into sk->sk_socket->ops when it takes the ULP
+ * and again when each direction gets its keys, and builds its per-family
+ * tables from the ops it finds there the first time.  The application's
+ * socket must never show those ops before the keys are in (it could send
+ * plaintext, or poll writable during the handshake), nor lend ours to
+ * kTLS's tables.  So kTLS works on a stand-in: for the duration of a call,
+ * sk->sk_socket points to a private struct socket carrying the genuine
+ * stream ops, and afterwards we read which ops kTLS chose from it.
+ * One stand-in serves all sockets, one call at a time.
+ */
+static DEFINE_MUTEX(ssa_ulp_lock);
+static struct socket ssa_ulp_sock;
+
+static struct socket *ssa_ulp_borrow(struct sock *sk, const struct proto_ops *ops)
+	__acquires(&ssa_ulp_lock)
+{
+	struct socket *real;
+
+	mutex_lock(&ssa_ulp_lock);
+	ssa_ulp_sock.ops = ops;
+	ssa_ulp_sock.sk = sk;
+	ssa_ulp_sock.type = SOCK_STREAM;
+	ssa_ulp_sock.state = SS_CONNECTED;
+	write_lock_bh(&sk->sk_callback_lock);
+	real = sk->sk_socket;
+	sk->sk_socket = &ssa_ulp_sock;
+	write_unlock_bh(&sk->sk_callback_lock);
+	return real;
+}
+
+/* Return: the ops kTLS left on the stand-in. */
+static const struct proto_ops *ssa_ulp_return(struct sock *sk, struct socket *real)
+	__releases(&ssa_ulp_lock)
+{
+	const struct proto_ops *ops = READ_ONCE(ssa_ulp_sock.ops);
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_socket = real;
+	write_unlock_bh(&sk->sk_callback_lock);
+	ssa_ulp_sock.sk = NULL;
+	mutex_unlock(&ssa_ulp_lock);
+	return ops;
+}
+
 /**
  * ssa_ktls_attach() - put the "tls" ULP on a socket before its handshake
  * @sock: the socket, TCP established; the handshake worker owns it
@@ -601,10 +646,10 @@ static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
  * kTLS accepts its ULP only on an ESTABLISHED socket, and a peer may send
  * its last data and FIN the moment the handshake ends (before the keys
  * could go in), so the ULP goes on first.  Without keys kTLS passes
- * everything through to TCP, so the handshake runs over it unchanged.
- * The genuine TCP prot/ops are put back for it (kTLS keeps one base table
- * per family, DESIGN §5 rule 2); the socket keeps our ops until
- * ssa_ktls_install().
+ * everything through to TCP, so the handshake runs over it unchanged,
+ * and the socket keeps our ops: nothing the application calls reaches
+ * kTLS before ssa_ktls_install().  kTLS gets the genuine TCP prot (it
+ * keeps one base table per family, DESIGN §5 rule 2).
  *
  * Return: 0 or a negative errno, with TLS_ERROR set.
  */
@@ -612,15 +657,13 @@ int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk)
 {
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
-	const struct proto_ops *ours = READ_ONCE(sock->ops);
+	struct socket *real;
 	int err;
 
-	/* kTLS keeps one base table per family: give it the genuine ones. */
 	WRITE_ONCE(sk->sk_prot, fam->base_prot);
-	WRITE_ONCE(sock->ops, fam->base_ops);
-	err = fam->base_ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
-	/* Until the keys are in, the socket keeps our gate in front. */
-	WRITE_ONCE(sock->ops, ours);
+	real = ssa_ulp_borrow(sk, fam->base_ops);
+	err = fam->base_prot->setsockopt(sk, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
+	ssa_ulp_return(sk, real);
 	if (err) {
 		WRITE_ONCE(sk->sk_prot, &fam->prot);
 		ssa_sock_set_error(ssk, "kernel TLS unavailable: TCP_ULP \"tls\" failed (%d)", err);
@@ -637,8 +680,9 @@ int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk)
  * @len: bytes in each
  *
  * Works in any TCP state the handshake can end in, including CLOSE_WAIT
- * (a peer that sent its data and FIN right after the handshake).  On
- * return the socket runs the post-handshake ops in front of kTLS's.
+ * (a peer that sent its data and FIN right after the handshake).  The
+ * socket goes from our pre-handshake ops straight to the post-handshake
+ * ops in front of kTLS's, with no moment in between.
  *
  * Return: 0, or a negative errno with TLS_ERROR set.
  */
@@ -647,33 +691,33 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 {
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
-	const struct proto_ops *post;
-	struct proto *prot = READ_ONCE(sk->sk_prot);
+	const struct proto_ops *ktls, *post;
+	struct socket *real;
 	int err;
 
-	err = prot->setsockopt(sk, SOL_TLS, TLS_TX, KERNEL_SOCKPTR((void *)tx), len);
+	real = ssa_ulp_borrow(sk, fam->base_ops);
+	err = READ_ONCE(sk->sk_prot)->setsockopt(sk, SOL_TLS, TLS_TX,
+						 KERNEL_SOCKPTR((void *)tx), len);
 	if (err) {
 		ssa_sock_set_error(ssk, "kernel TLS refused the send keys (%d)%s", err,
 				   err == -ENOENT ? ": cipher module not available" : "");
-		goto out;
+	} else {
+		err = READ_ONCE(sk->sk_prot)->setsockopt(sk, SOL_TLS, TLS_RX,
+							 KERNEL_SOCKPTR((void *)rx), len);
+		if (err)
+			ssa_sock_set_error(ssk, "kernel TLS refused the receive keys (%d)%s",
+					   err, err == -ENOENT ?
+					   ": cipher module not available" : "");
 	}
-	prot = READ_ONCE(sk->sk_prot);
-	err = prot->setsockopt(sk, SOL_TLS, TLS_RX, KERNEL_SOCKPTR((void *)rx), len);
+	ktls = ssa_ulp_return(sk, real);
 	if (err)
-		ssa_sock_set_error(ssk, "kernel TLS refused the receive keys (%d)%s", err,
-				   err == -ENOENT ? ": cipher module not available" : "");
-out:
-	/* kTLS has set its ops on the socket (update_sk_prot()) if any key
-	 * went in; otherwise they are still ours.
-	 */
-	if (READ_ONCE(sock->ops) == &fam->ops)
-		return err;
-	post = ssa_post_ops_get(READ_ONCE(sock->ops));
+		return err;	/* our ops stay: the socket carries nothing */
+	post = ssa_post_ops_get(ktls);
 	if (!post) {
-		/* Cannot happen with kTLS's table count; keep ops owned. */
-		WRITE_ONCE(sock->ops, &fam->ops);
-		return err ?: -ENOMEM;
+		/* Cannot happen with kTLS's table count. */
+		ssa_sock_set_error(ssk, "no room for kernel TLS's ops table");
+		return -ENOMEM;
 	}
 	WRITE_ONCE(sock->ops, post);
-	return err;
+	return 0;
 }

@@ -329,7 +329,14 @@ static __poll_t ssa_poll(struct file *file, struct socket *sock,
 		return (mask & ~(EPOLLIN | EPOLLRDNORM)) | ssa_listen_poll(ssk);
 	case SSA_CONNECTING:
 	case SSA_HANDSHAKE:
-		return mask & (EPOLLERR | EPOLLHUP);
+		/* Nothing until the outcome: TCP's own error or hang-up during
+		 * the handshake is the worker's to judge (it may already have
+		 * consumed sk_err), and a poller woken by it would read
+		 * SO_ERROR 0 and take the connection for established.  The
+		 * worker (or the state hook, for TCP failures) sets SSA_FAILED
+		 * and sk_err before it wakes us again.
+		 */
+		return 0;
 	case SSA_FAILED:
 		return mask | EPOLLERR;
 	default:
