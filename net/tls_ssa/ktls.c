@@ -593,8 +593,7 @@ static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
 	return ops;
 }
 
-/*
- * kTLS writes its proto_ops into sk->sk_socket->ops when it takes the ULP
+/* kTLS writes its proto_ops into sk->sk_socket->ops when it takes the ULP
  * and again when each direction gets its keys, and builds its per-family
  * tables from the ops it finds there the first time.  The application's
  * socket must never show those ops before the keys are in (it could send
