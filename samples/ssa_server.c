@@ -134,7 +134,10 @@ static int serve_http(int fd)
 
 		return reply(fd, "200 OK", line, describe(fd, line, sizeof(line)));
 	}
-	if (strstr(req + 4, "..") || snprintf(path, sizeof(path), ".%s", req + 4) >= (int)sizeof(path))
+	/* A directory's URL ("/", "/docs/") serves its index.html. */
+	if (strstr(req + 4, "..") ||
+	    snprintf(path, sizeof(path), ".%s%s", req + 4,
+		     sp[-1] == '/' ? "index.html" : "") >= (int)sizeof(path))
 		return reply(fd, "403 Forbidden", "forbidden\n", 10);
 	f = open(path, O_RDONLY);
 	if (f < 0 || fstat(f, &st) || !S_ISREG(st.st_mode)) {
