@@ -51,7 +51,6 @@
  * @orig_data_ready: the listener's own sk_data_ready (wakes accept/poll)
  * @ticket: session ticket keys (if @tickets)
  * @tickets: this listener issues session tickets
- * @failed: handshakes that failed, never returned by accept()
  */
 struct ssa_listener {
 	struct sock *sk;
@@ -66,7 +65,6 @@ struct ssa_listener {
 	void (*orig_data_ready)(struct sock *sk);
 	mbedtls_ssl_ticket_context ticket;
 	bool tickets;
-	atomic_long_t failed;
 };
 
 /* TCP's default sk_data_ready, for connections cloned from a listener
@@ -186,7 +184,6 @@ static void ssa_listener_pull(struct work_struct *work)
 		}
 		if (ssa_server_start(lsn, sock, child)) {
 			ssa_listener_unreserve(lsn);
-			atomic_long_inc(&lsn->failed);
 			ssa_stat_inc(SSA_STAT_SERVER_FAILED);
 			ssa_stat_failure(-ENOMEM);
 		}
@@ -221,10 +218,8 @@ void ssa_server_done(struct ssa_sock *ssk, int err)
 		ssa_stat_inc(SSA_STAT_SERVER_OK);
 		lsn->orig_data_ready(lsk);	/* wakes accept() and poll() */
 	} else {
-		if (err) {
-			atomic_long_inc(&lsn->failed);
+		if (err)
 			ssa_stat_inc(SSA_STAT_SERVER_FAILED);
-		}
 		sock_release(ssk->hs_sock);
 	}
 	ssa_listener_kick(lsn);
@@ -291,7 +286,6 @@ static struct ssa_listener *ssa_listener_create(struct sock *sk, struct ssa_sock
 	spin_lock_init(&lsn->lock);
 	INIT_LIST_HEAD(&lsn->ready);
 	INIT_WORK(&lsn->pull_work, ssa_listener_pull);
-	atomic_long_set(&lsn->failed, 0);
 	lsn->max_inflight = pol.max_handshakes;
 	if (ssk->session_ttl > 0) {
 		/* Keys made here, rotated by mbedTLS every TTL, zeroed on free. */
@@ -481,15 +475,4 @@ void ssa_listener_close(struct ssa_sock *ssk)
 		list_del_init(&child->accept_node);
 		sock_release(child->hs_sock);
 	}
-}
-
-/**
- * ssa_server_failed() - handshakes a listener refused
- * @ssk: the listener's state
- *
- * Return: the count, or 0 for a socket that is not listening.
- */
-long ssa_server_failed(const struct ssa_sock *ssk)
-{
-	return ssk->lsn ? atomic_long_read(&ssk->lsn->failed) : 0;
 }

@@ -267,7 +267,6 @@ void ssa_listener_free(struct ssa_listener *lsn);
 void ssa_server_done(struct ssa_sock *ssk, int err);
 bool ssa_server_abandoned(const struct ssa_sock *ssk);
 struct mbedtls_ssl_ticket_context *ssa_server_tickets(struct ssa_sock *ssk);
-long ssa_server_failed(const struct ssa_sock *ssk);
 
 /* --- policy.c, securityfs.c: the administrator's policy ------------------------ */
 
