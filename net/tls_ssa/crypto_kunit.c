@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the mbedTLS port.  Known-answer tests for the primitives the
- * handshake uses (SHA-256, AES-GCM, X25519), a sign/verify round trip
- * for ECDSA P-256, X.509 parsing of an embedded certificate, the kernel
- * RNG behind PSA, the time glue, and allocation failure at every
+ * handshake uses (SHA-256, AES-GCM, X25519), the kernel's X25519 and
+ * ECDSA verification arithmetic against mbedTLS's, a sign/verify round
+ * trip for ECDSA P-256, X.509 parsing of an embedded certificate, the
+ * kernel RNG behind PSA, the time glue, and allocation failure at every
  * allocation of a parse (errors, never a crash or a leak).
  */
 
 #include <kunit/test.h>
+#include <linux/random.h>
 #include <linux/string.h>
 #include <linux/time64.h>
 
 #include "ssa_mbedtls.h"
 #include "ssa_mbedtls_platform.h"
+#include "ssa_mbedtls_accel.h"
 
 /* Self-signed ECDSA P-256 test certificate, O=tls_ssa, CN=tls-ssa-kunit. */
 static const char ssa_test_cert[] =
@@ -161,6 +164,169 @@ static void ssa_x25519_rfc7748(struct kunit *test)
 	psa_destroy_key(id);
 }
 
+static int ssa_kunit_rng(void *ctx, unsigned char *buf, size_t len)
+{
+	get_random_bytes(buf, len);
+	return 0;
+}
+
+/* X25519's u coordinate of m * P, by the kernel (fast) or by mbedTLS. */
+static int ssa_x25519_u(mbedtls_ecp_group *grp, const mbedtls_mpi *m,
+			const mbedtls_ecp_point *P, bool fast, u8 u[32])
+{
+	mbedtls_ecp_point R;
+	size_t len = 0;
+	int ret;
+
+	mbedtls_ecp_point_init(&R);
+	if (fast)
+		ret = mbedtls_ecp_mul(grp, &R, m, P, ssa_kunit_rng, NULL);
+	else
+		ret = ssa_mbedtls_ecp_mul_sw(grp, &R, m, P, ssa_kunit_rng, NULL);
+	if (!ret)
+		ret = mbedtls_ecp_point_write_binary(grp, &R, MBEDTLS_ECP_PF_UNCOMPRESSED,
+						     &len, u, 32);
+	mbedtls_ecp_point_free(&R);
+	return ret ?: (len == 32 ? 0 : -1);
+}
+
+/* The kernel's curve25519 behind mbedtls_ecp_mul() against mbedTLS's own
+ * ladder: public keys and shared secrets of random keys, and the
+ * low-order points both must refuse.
+ */
+static void ssa_x25519_kernel_vs_mbedtls(struct kunit *test)
+{
+	static const u8 low_order[][32] = {
+		{ 0 },					/* 0 */
+		{ 1 },					/* 1 */
+		{ 0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae,	/* order 8 */
+		  0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+		  0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd,
+		  0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00 },
+	};
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point peer;
+	mbedtls_mpi d, e;
+	u8 a[32], b[32], pub[32];
+	int i;
+
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&peer);
+	mbedtls_mpi_init(&d);
+	mbedtls_mpi_init(&e);
+	KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_CURVE25519));
+
+	for (i = 0; i < 16; i++) {
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &d, ssa_kunit_rng, NULL));
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &e, ssa_kunit_rng, NULL));
+		/* Public keys: the base-point path. */
+		KUNIT_ASSERT_EQ(test, 0, ssa_x25519_u(&grp, &e, &grp.G, true, a));
+		KUNIT_ASSERT_EQ(test, 0, ssa_x25519_u(&grp, &e, &grp.G, false, b));
+		KUNIT_EXPECT_EQ(test, 0, memcmp(a, b, 32));
+		memcpy(pub, a, 32);
+		/* Shared secrets: the variable-point path. */
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_point_read_binary(&grp, &peer, pub, 32));
+		KUNIT_ASSERT_EQ(test, 0, ssa_x25519_u(&grp, &d, &peer, true, a));
+		KUNIT_ASSERT_EQ(test, 0, ssa_x25519_u(&grp, &d, &peer, false, b));
+		KUNIT_EXPECT_EQ(test, 0, memcmp(a, b, 32));
+		KUNIT_EXPECT_NE(test, 0, memcmp(a, pub, 32));
+	}
+
+	for (i = 0; i < ARRAY_SIZE(low_order); i++) {
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_point_read_binary(&grp, &peer,
+								      low_order[i], 32));
+		KUNIT_EXPECT_NE_MSG(test, 0, ssa_x25519_u(&grp, &d, &peer, true, a),
+				    "low-order point %d accepted", i);
+		KUNIT_EXPECT_NE(test, 0, ssa_x25519_u(&grp, &d, &peer, false, b));
+	}
+
+	/* An unclamped scalar is refused, as by mbedTLS. */
+	KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_set_bit(&d, 0, 1));
+	KUNIT_EXPECT_EQ(test, MBEDTLS_ERR_ECP_INVALID_KEY,
+			ssa_x25519_u(&grp, &d, &grp.G, true, a));
+
+	mbedtls_mpi_free(&e);
+	mbedtls_mpi_free(&d);
+	mbedtls_ecp_point_free(&peer);
+	mbedtls_ecp_group_free(&grp);
+}
+
+/* m*G + n*Q by the kernel (fast) or mbedTLS, as an uncompressed point. */
+static int ssa_muladd_pt(mbedtls_ecp_group *grp, const mbedtls_mpi *m,
+			 const mbedtls_mpi *n, const mbedtls_ecp_point *Q, bool fast,
+			 u8 *out, size_t *len)
+{
+	mbedtls_ecp_point R;
+	int ret;
+
+	mbedtls_ecp_point_init(&R);
+	if (fast)
+		ret = mbedtls_ecp_muladd(grp, &R, m, &grp->G, n, Q);
+	else
+		ret = ssa_mbedtls_ecp_muladd_sw(grp, &R, m, &grp->G, n, Q);
+	if (!ret)
+		ret = mbedtls_ecp_point_write_binary(grp, &R, MBEDTLS_ECP_PF_UNCOMPRESSED,
+						     len, out, 97);
+	mbedtls_ecp_point_free(&R);
+	return ret;
+}
+
+/* ECDSA verification's u1*G + u2*Q on the kernel's ECC library against
+ * mbedTLS's, on P-256 and P-384: random scalars and points, the scalars
+ * at the ends of their range, and a sum that is the point at infinity.
+ */
+static void ssa_shamir_kernel_vs_mbedtls(struct kunit *test)
+{
+	static const mbedtls_ecp_group_id curves[] = {
+		MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1,
+	};
+	u8 a[97], b[97];
+	size_t alen, blen;
+	int c, i;
+
+	for (c = 0; c < ARRAY_SIZE(curves); c++) {
+		mbedtls_ecp_group grp;
+		mbedtls_ecp_point Q;
+		mbedtls_mpi k, m, n;
+
+		mbedtls_ecp_group_init(&grp);
+		mbedtls_ecp_point_init(&Q);
+		mbedtls_mpi_init(&k);
+		mbedtls_mpi_init(&m);
+		mbedtls_mpi_init(&n);
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_group_load(&grp, curves[c]));
+
+		for (i = 0; i < 12; i++) {
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_keypair(&grp, &k, &Q,
+									 ssa_kunit_rng, NULL));
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &m,
+									 ssa_kunit_rng, NULL));
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &n,
+									 ssa_kunit_rng, NULL));
+			if (i == 1)	/* m = 1 */
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_lset(&m, 1));
+			if (i == 2)	/* n = N - 1 */
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_sub_int(&n, &grp.N, 1));
+			if (i == 3) {	/* m = N - k, n = 1: m*G + Q = infinity */
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_sub_mpi(&m, &grp.N, &k));
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_lset(&n, 1));
+			}
+			KUNIT_ASSERT_EQ(test, 0, ssa_muladd_pt(&grp, &m, &n, &Q, true, a, &alen));
+			KUNIT_ASSERT_EQ(test, 0, ssa_muladd_pt(&grp, &m, &n, &Q, false, b, &blen));
+			KUNIT_EXPECT_EQ_MSG(test, alen, blen, "curve %d case %d", c, i);
+			KUNIT_EXPECT_EQ_MSG(test, 0, memcmp(a, b, min(alen, blen)),
+					    "curve %d case %d", c, i);
+			if (i == 3)	/* written as the single zero byte */
+				KUNIT_EXPECT_EQ(test, alen, 1);
+		}
+		mbedtls_mpi_free(&n);
+		mbedtls_mpi_free(&m);
+		mbedtls_mpi_free(&k);
+		mbedtls_ecp_point_free(&Q);
+		mbedtls_ecp_group_free(&grp);
+	}
+}
+
 static void ssa_x509_parse(struct kunit *test)
 {
 	mbedtls_x509_crt crt;
@@ -291,6 +457,8 @@ static struct kunit_case ssa_crypto_cases[] = {
 	KUNIT_CASE(ssa_aes_gcm_kat),
 	KUNIT_CASE(ssa_ecdsa_p256_sign_verify),
 	KUNIT_CASE(ssa_x25519_rfc7748),
+	KUNIT_CASE(ssa_x25519_kernel_vs_mbedtls),
+	KUNIT_CASE(ssa_shamir_kernel_vs_mbedtls),
 	KUNIT_CASE(ssa_x509_parse),
 	KUNIT_CASE(ssa_x509_reject_corrupt),
 	KUNIT_CASE(ssa_rng_differs),
