@@ -8,18 +8,17 @@
  * - X25519 (every TLS 1.3 key exchange): the kernel's curve25519 library
  *   (x86_64: BMI2/ADX assembly, elsewhere the 64-bit HACL* code), the one
  *   WireGuard uses, constant time and an order of magnitude faster.
- * - u1*G + u2*Q on P-256 and P-384 (every ECDSA verification: the peer's
- *   CertificateVerify and each certificate in its chain): the kernel's ECC
- *   library, Shamir's trick on fixed-size digits, as the kernel's own
- *   ECDSA verifies.  Only public values are involved, so its timing is of
- *   no concern.
+ * - ECDSA verification on P-256 and P-384 (the peer's CertificateVerify
+ *   and each certificate in its chain): the kernel's ECC library, Shamir's
+ *   trick on fixed-size digits, as the kernel's own ECDSA verifies.  Only
+ *   public values are involved, so its timing is of no concern.
  *
  * Signing keeps mbedTLS's blinded, constant-time comb.
  *
- * Kbuild compiles mbedTLS's ecp.c with its multiplication entry points
- * renamed (ssa_mbedtls_ecp_*_sw), so the definitions below take their
+ * Kbuild compiles mbedTLS's ecp.c and ecdsa.c with these entry points
+ * renamed (ssa_mbedtls_*_sw), so the definitions below take their
  * public names: every caller outside ecp.c (PSA key export and key
- * agreement, ECDH, ECDSA) comes here, and what the kernel does not cover
+ * agreement and ECDSA) comes here, and what the kernel does not cover
  * goes on to the software code.  ecp.c's own callers (key pair checks)
  * stay in software.
  */
@@ -33,6 +32,7 @@
 #include <crypto/internal/ecc.h>
 #include <linux/string.h>
 
+#include "mbedtls/ecdsa.h"
 #include "mbedtls/ecp.h"
 #include "ssa_mbedtls_accel.h"
 
@@ -138,120 +138,116 @@ static int ssa_mpi_to_vli(const mbedtls_mpi *x, u64 *v, unsigned int ndigits)
 	return ret;
 }
 
-static int ssa_vli_to_mpi(mbedtls_mpi *x, const u64 *v, unsigned int ndigits)
+/* The kernel's curve for an mbedTLS group, or NULL. */
+static const struct ecc_curve *ssa_nist_curve(const mbedtls_ecp_group *grp)
 {
-	u8 buf[SSA_ECC_DIGITS * 8];
-	unsigned int i;
-
-	for (i = 0; i < ndigits; i++)
-		put_unaligned_le64(v[i], buf + 8 * i);
-	return mbedtls_mpi_read_binary_le(x, buf, ndigits * 8);
-}
-
-/* The kernel's curve for an ECDSA-shaped m*G + n*Q, or NULL for software. */
-static const struct ecc_curve *ssa_shamir_curve(mbedtls_ecp_group *grp,
-						const mbedtls_mpi *m, const mbedtls_ecp_point *P,
-						const mbedtls_mpi *n, const mbedtls_ecp_point *Q)
-{
-	unsigned int id;
-
 	switch (grp->id) {
 	case MBEDTLS_ECP_DP_SECP256R1:
-		id = ECC_CURVE_NIST_P256;
-		break;
+		return ecc_get_curve(ECC_CURVE_NIST_P256);
 	case MBEDTLS_ECP_DP_SECP384R1:
-		id = ECC_CURVE_NIST_P384;
-		break;
+		return ecc_get_curve(ECC_CURVE_NIST_P384);
 	default:
 		return NULL;
 	}
-	/* P is the generator; Q is neither it nor its negative. */
-	if (mbedtls_ecp_point_cmp(P, &grp->G))
-		return NULL;
-	if (!mbedtls_mpi_cmp_mpi(&Q->X, &grp->G.X))
-		return NULL;
-	/* Both scalars in [1, N-1] (ECDSA's u1 may be 0: software). */
-	if (mbedtls_mpi_cmp_int(m, 1) < 0 || mbedtls_mpi_cmp_mpi(m, &grp->N) >= 0 ||
-	    mbedtls_mpi_cmp_int(n, 1) < 0 || mbedtls_mpi_cmp_mpi(n, &grp->N) >= 0)
-		return NULL;
-	return ecc_get_curve(id);
 }
 
-static int ssa_shamir(mbedtls_ecp_group *grp, const struct ecc_curve *curve,
-		      mbedtls_ecp_point *R, const mbedtls_mpi *m,
-		      const mbedtls_mpi *n, const mbedtls_ecp_point *Q)
+/* ECDSA verification (SEC 1, 4.1.4) on the kernel's ECC digits. */
+static int ssa_ecdsa_verify(mbedtls_ecp_group *grp, const struct ecc_curve *curve,
+			    const unsigned char *buf, size_t blen,
+			    const mbedtls_ecp_point *Q, const mbedtls_mpi *r,
+			    const mbedtls_mpi *s)
 {
-	u64 u1[SSA_ECC_DIGITS], u2[SSA_ECC_DIGITS];
+	u64 vr[SSA_ECC_DIGITS], vs[SSA_ECC_DIGITS], e[SSA_ECC_DIGITS];
+	u64 w[SSA_ECC_DIGITS], u1[SSA_ECC_DIGITS], u2[SSA_ECC_DIGITS];
 	u64 qx[SSA_ECC_DIGITS], qy[SSA_ECC_DIGITS];
 	u64 rx[SSA_ECC_DIGITS], ry[SSA_ECC_DIGITS];
-	unsigned int nd = curve->g.ndigits, i;
+	unsigned int nd = curve->g.ndigits, nbytes = nd * 8;
 	struct ecc_point q = ECC_POINT_INIT(qx, qy, nd);
-	struct ecc_point r = ECC_POINT_INIT(rx, ry, nd);
-	u64 any = 0;
+	struct ecc_point res = ECC_POINT_INIT(rx, ry, nd);
+	u8 hash[SSA_ECC_DIGITS * 8] = { 0 };
+	size_t use = min_t(size_t, blen, nbytes);
 	int ret;
 
-	if (nd > SSA_ECC_DIGITS || nd * 64 != grp->pbits)
-		return MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE;
-	/* On the curve, affine: what mbedTLS's own path would insist on. */
-	ret = mbedtls_ecp_check_pubkey(grp, Q);
-	if (ret)
-		return ret;
-	ret = ssa_mpi_to_vli(m, u1, nd) ?: ssa_mpi_to_vli(n, u2, nd) ?:
+	/* 1. r and s in [1, n-1] */
+	if (mbedtls_mpi_cmp_int(r, 1) < 0 || mbedtls_mpi_cmp_mpi(r, &grp->N) >= 0 ||
+	    mbedtls_mpi_cmp_int(s, 1) < 0 || mbedtls_mpi_cmp_mpi(s, &grp->N) >= 0)
+		return MBEDTLS_ERR_ECP_VERIFY_FAILED;
+	ret = ssa_mpi_to_vli(r, vr, nd) ?: ssa_mpi_to_vli(s, vs, nd) ?:
 	      ssa_mpi_to_vli(&Q->X, qx, nd) ?: ssa_mpi_to_vli(&Q->Y, qy, nd);
 	if (ret)
 		return ret;
 
-	ecc_point_mult_shamir(&r, u1, &curve->g, u2, &q, curve);
+	/* 3. e: the hash's leftmost bits (these curves' sizes are whole bytes) */
+	memcpy(hash + nbytes - use, buf, use);
+	vli_from_be64(e, hash, nd);
 
-	for (i = 0; i < nd; i++)
-		any |= rx[i] | ry[i];
-	if (!any)	/* the point at infinity */
-		return mbedtls_ecp_set_zero(R);
-	return ssa_vli_to_mpi(&R->X, rx, nd) ?: ssa_vli_to_mpi(&R->Y, ry, nd) ?:
-	       mbedtls_mpi_lset(&R->Z, 1);
+	/* 4. u1 = e / s, u2 = r / s (mod n); the products reduce e too */
+	vli_mod_inv(w, vs, curve->n, nd);
+	vli_mod_mult_slow(u1, e, w, curve->n, nd);
+	vli_mod_mult_slow(u2, vr, w, curve->n, nd);
+
+	/* 5. R = u1 G + u2 Q, not the point at infinity */
+	ecc_point_mult_shamir(&res, u1, &curve->g, u2, &q, curve);
+	if (vli_is_zero(rx, nd) && vli_is_zero(ry, nd))
+		return MBEDTLS_ERR_ECP_VERIFY_FAILED;
+
+	/* 7, 8. x(R) mod n == r (x < p < 2n: one subtraction) */
+	if (vli_cmp(rx, curve->n, nd) >= 0)
+		vli_sub(rx, rx, curve->n, nd);
+	return vli_cmp(rx, vr, nd) ? MBEDTLS_ERR_ECP_VERIFY_FAILED : 0;
 }
 
 /**
- * mbedtls_ecp_muladd_restartable() - R = m * P + n * Q
+ * mbedtls_ecdsa_verify_restartable() - verify an ECDSA signature
  * @grp: the curve
- * @R: the result
- * @m: the first scalar
- * @P: the first point
- * @n: the second scalar
- * @Q: the second point
+ * @buf: the message hash
+ * @blen: its length
+ * @Q: the public key
+ * @r: the signature's r
+ * @s: the signature's s
  * @rs_ctx: restart context (unused)
  *
- * ECDSA verification's shape (P = G) on P-256 and P-384 goes to the
- * kernel; everything else to mbedTLS (renamed in ecp.c by Kbuild).
+ * P-256 and P-384 go to the kernel's ECC library; a key that is the
+ * generator or its negative (where Shamir's trick would add a point to
+ * itself), and any other curve, to mbedTLS (renamed in ecdsa.c by Kbuild).
  *
- * Return: 0 or an mbedTLS error.
+ * Return: 0, MBEDTLS_ERR_ECP_VERIFY_FAILED or another mbedTLS error.
  */
-int mbedtls_ecp_muladd_restartable(mbedtls_ecp_group *grp, mbedtls_ecp_point *R,
-				   const mbedtls_mpi *m, const mbedtls_ecp_point *P,
-				   const mbedtls_mpi *n, const mbedtls_ecp_point *Q,
-				   mbedtls_ecp_restart_ctx *rs_ctx)
+int mbedtls_ecdsa_verify_restartable(mbedtls_ecp_group *grp, const unsigned char *buf,
+				     size_t blen, const mbedtls_ecp_point *Q,
+				     const mbedtls_mpi *r, const mbedtls_mpi *s,
+				     mbedtls_ecdsa_restart_ctx *rs_ctx)
 {
-	const struct ecc_curve *curve = ssa_shamir_curve(grp, m, P, n, Q);
+	const struct ecc_curve *curve = ssa_nist_curve(grp);
+	int ret;
 
-	if (curve)
-		return ssa_shamir(grp, curve, R, m, n, Q);
-	return ssa_mbedtls_ecp_muladd_restartable_sw(grp, R, m, P, n, Q, rs_ctx);
+	if (!curve || curve->g.ndigits > SSA_ECC_DIGITS ||
+	    curve->g.ndigits * 64 != grp->pbits)
+		goto software;
+	/* On the curve and affine: mbedTLS checked it when the key was loaded. */
+	ret = mbedtls_ecp_check_pubkey(grp, Q);
+	if (ret)
+		return ret;
+	if (!mbedtls_mpi_cmp_mpi(&Q->X, &grp->G.X))
+		goto software;
+	return ssa_ecdsa_verify(grp, curve, buf, blen, Q, r, s);
+software:
+	return ssa_mbedtls_ecdsa_verify_restartable_sw(grp, buf, blen, Q, r, s, rs_ctx);
 }
 
 /**
- * mbedtls_ecp_muladd() - R = m * P + n * Q
+ * mbedtls_ecdsa_verify() - verify an ECDSA signature
  * @grp: the curve
- * @R: the result
- * @m: the first scalar
- * @P: the first point
- * @n: the second scalar
- * @Q: the second point
+ * @buf: the message hash
+ * @blen: its length
+ * @Q: the public key
+ * @r: the signature's r
+ * @s: the signature's s
  *
- * Return: 0 or an mbedTLS error.
+ * Return: 0, MBEDTLS_ERR_ECP_VERIFY_FAILED or another mbedTLS error.
  */
-int mbedtls_ecp_muladd(mbedtls_ecp_group *grp, mbedtls_ecp_point *R,
-		       const mbedtls_mpi *m, const mbedtls_ecp_point *P,
-		       const mbedtls_mpi *n, const mbedtls_ecp_point *Q)
+int mbedtls_ecdsa_verify(mbedtls_ecp_group *grp, const unsigned char *buf, size_t blen,
+			 const mbedtls_ecp_point *Q, const mbedtls_mpi *r, const mbedtls_mpi *s)
 {
-	return mbedtls_ecp_muladd_restartable(grp, R, m, P, n, Q, NULL);
+	return mbedtls_ecdsa_verify_restartable(grp, buf, blen, Q, r, s, NULL);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mbedTLS's software point multiplication under the names Kbuild gives it
- * in ecp.c; crypto/ecp_accel.c defines the public names.  (Struct tags,
+ * mbedTLS's software point multiplication and ECDSA verification under the
+ * names Kbuild gives them in ecp.c and ecdsa.c; crypto/ecp_accel.c defines the public names.  (Struct tags,
  * not mbedTLS's typedefs: the same types, and checkpatch reads them.)
  */
 #ifndef _SSA_MBEDTLS_ACCEL_H
@@ -16,12 +16,14 @@ int ssa_mbedtls_ecp_mul_restartable_sw(struct mbedtls_ecp_group *grp, struct mbe
 int ssa_mbedtls_ecp_mul_sw(struct mbedtls_ecp_group *grp, struct mbedtls_ecp_point *r,
 			   const struct mbedtls_mpi *m, const struct mbedtls_ecp_point *p,
 			   int (*f_rng)(void *, unsigned char *, size_t), void *p_rng);
-int ssa_mbedtls_ecp_muladd_restartable_sw(struct mbedtls_ecp_group *grp, struct mbedtls_ecp_point *r,
-					  const struct mbedtls_mpi *m, const struct mbedtls_ecp_point *p,
-					  const struct mbedtls_mpi *n, const struct mbedtls_ecp_point *q,
-					  void *rs_ctx);
-int ssa_mbedtls_ecp_muladd_sw(struct mbedtls_ecp_group *grp, struct mbedtls_ecp_point *r,
-			      const struct mbedtls_mpi *m, const struct mbedtls_ecp_point *p,
-			      const struct mbedtls_mpi *n, const struct mbedtls_ecp_point *q);
+int ssa_mbedtls_ecdsa_verify_restartable_sw(struct mbedtls_ecp_group *grp,
+					   const unsigned char *buf, size_t blen,
+					   const struct mbedtls_ecp_point *q,
+					   const struct mbedtls_mpi *r, const struct mbedtls_mpi *s,
+					   void *rs_ctx);
+int ssa_mbedtls_ecdsa_verify_sw(struct mbedtls_ecp_group *grp,
+				const unsigned char *buf, size_t blen,
+				const struct mbedtls_ecp_point *q,
+				const struct mbedtls_mpi *r, const struct mbedtls_mpi *s);
 
 #endif /* _SSA_MBEDTLS_ACCEL_H */

@@ -251,77 +251,87 @@ static void ssa_x25519_kernel_vs_mbedtls(struct kunit *test)
 	mbedtls_ecp_group_free(&grp);
 }
 
-/* m*G + n*Q by the kernel (fast) or mbedTLS, as an uncompressed point. */
-static int ssa_muladd_pt(mbedtls_ecp_group *grp, const mbedtls_mpi *m,
-			 const mbedtls_mpi *n, const mbedtls_ecp_point *Q, bool fast,
-			 u8 *out, size_t *len)
+/* ECDSA verification by the kernel's ECC library and by mbedTLS: same answer. */
+static int ssa_verify_both(struct kunit *test, mbedtls_ecp_group *grp, const u8 *h,
+			   size_t hlen, const mbedtls_ecp_point *Q, const mbedtls_mpi *r,
+			   const mbedtls_mpi *s, const char *what)
 {
-	mbedtls_ecp_point R;
-	int ret;
+	int fast = mbedtls_ecdsa_verify(grp, h, hlen, Q, r, s);
+	int sw = ssa_mbedtls_ecdsa_verify_sw(grp, h, hlen, Q, r, s);
 
-	mbedtls_ecp_point_init(&R);
-	if (fast)
-		ret = mbedtls_ecp_muladd(grp, &R, m, &grp->G, n, Q);
-	else
-		ret = ssa_mbedtls_ecp_muladd_sw(grp, &R, m, &grp->G, n, Q);
-	if (!ret)
-		ret = mbedtls_ecp_point_write_binary(grp, &R, MBEDTLS_ECP_PF_UNCOMPRESSED,
-						     len, out, 97);
-	mbedtls_ecp_point_free(&R);
-	return ret;
+	KUNIT_EXPECT_EQ_MSG(test, fast, sw, "%s, curve %d", what, grp->id);
+	return fast;
 }
 
-/* ECDSA verification's u1*G + u2*Q on the kernel's ECC library against
- * mbedTLS's, on P-256 and P-384: random scalars and points, the scalars
- * at the ends of their range, and a sum that is the point at infinity.
+/* The kernel's ECDSA verification against mbedTLS's, on P-256 and P-384:
+ * valid signatures, the other valid s (n - s), altered hashes and
+ * signatures, r and s out of range, hashes longer and shorter than the
+ * curve and above n, and the key 1 (Q = G, left to mbedTLS).
  */
-static void ssa_shamir_kernel_vs_mbedtls(struct kunit *test)
+static void ssa_ecdsa_verify_kernel_vs_mbedtls(struct kunit *test)
 {
 	static const mbedtls_ecp_group_id curves[] = {
 		MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1,
 	};
-	u8 a[97], b[97];
-	size_t alen, blen;
+	static const size_t hlens[] = { 32, 48, 64, 20 };
 	int c, i;
 
 	for (c = 0; c < ARRAY_SIZE(curves); c++) {
 		mbedtls_ecp_group grp;
 		mbedtls_ecp_point Q;
-		mbedtls_mpi k, m, n;
+		mbedtls_mpi d, r, s, t;
+		u8 h[64];
 
 		mbedtls_ecp_group_init(&grp);
 		mbedtls_ecp_point_init(&Q);
-		mbedtls_mpi_init(&k);
-		mbedtls_mpi_init(&m);
-		mbedtls_mpi_init(&n);
+		mbedtls_mpi_init(&d);
+		mbedtls_mpi_init(&r);
+		mbedtls_mpi_init(&s);
+		mbedtls_mpi_init(&t);
 		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_group_load(&grp, curves[c]));
 
-		for (i = 0; i < 12; i++) {
-			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_keypair(&grp, &k, &Q,
-									 ssa_kunit_rng, NULL));
-			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &m,
-									 ssa_kunit_rng, NULL));
-			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &n,
-									 ssa_kunit_rng, NULL));
-			if (i == 1)	/* m = 1 */
-				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_lset(&m, 1));
-			if (i == 2)	/* n = N - 1 */
-				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_sub_int(&n, &grp.N, 1));
-			if (i == 3) {	/* m = N - k, n = 1: m*G + Q = infinity */
-				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_sub_mpi(&m, &grp.N, &k));
-				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_lset(&n, 1));
+		for (i = 0; i < 10; i++) {
+			size_t hlen = hlens[i % ARRAY_SIZE(hlens)];
+
+			if (i == 9) {		/* the key 1: Q = G */
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_lset(&d, 1));
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_copy(&Q, &grp.G));
+			} else {
+				KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_keypair(&grp, &d, &Q,
+										 ssa_kunit_rng,
+										 NULL));
 			}
-			KUNIT_ASSERT_EQ(test, 0, ssa_muladd_pt(&grp, &m, &n, &Q, true, a, &alen));
-			KUNIT_ASSERT_EQ(test, 0, ssa_muladd_pt(&grp, &m, &n, &Q, false, b, &blen));
-			KUNIT_EXPECT_EQ_MSG(test, alen, blen, "curve %d case %d", c, i);
-			KUNIT_EXPECT_EQ_MSG(test, 0, memcmp(a, b, min(alen, blen)),
-					    "curve %d case %d", c, i);
-			if (i == 3)	/* written as the single zero byte */
-				KUNIT_EXPECT_EQ(test, alen, 1);
+			get_random_bytes(h, sizeof(h));
+			if (i == 4)		/* e > n */
+				memset(h, 0xff, sizeof(h));
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecdsa_sign(&grp, &r, &s, &d, h, hlen,
+								    ssa_kunit_rng, NULL));
+
+			KUNIT_EXPECT_EQ(test, 0, ssa_verify_both(test, &grp, h, hlen, &Q, &r, &s,
+								 "valid"));
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_sub_mpi(&t, &grp.N, &s));
+			KUNIT_EXPECT_EQ(test, 0, ssa_verify_both(test, &grp, h, hlen, &Q, &r, &t,
+								 "n - s"));
+			h[i % hlen] ^= 0x10;
+			KUNIT_EXPECT_EQ(test, MBEDTLS_ERR_ECP_VERIFY_FAILED,
+					ssa_verify_both(test, &grp, h, hlen, &Q, &r, &s, "hash"));
+			h[i % hlen] ^= 0x10;
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_add_int(&t, &r, 1));
+			KUNIT_EXPECT_EQ(test, MBEDTLS_ERR_ECP_VERIFY_FAILED,
+					ssa_verify_both(test, &grp, h, hlen, &Q, &t, &s, "r + 1"));
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_add_int(&t, &s, 1));
+			KUNIT_EXPECT_EQ(test, MBEDTLS_ERR_ECP_VERIFY_FAILED,
+					ssa_verify_both(test, &grp, h, hlen, &Q, &r, &t, "s + 1"));
+			KUNIT_EXPECT_EQ(test, MBEDTLS_ERR_ECP_VERIFY_FAILED,
+					ssa_verify_both(test, &grp, h, hlen, &Q, &r, &grp.N, "s = n"));
+			KUNIT_ASSERT_EQ(test, 0, mbedtls_mpi_lset(&t, 0));
+			KUNIT_EXPECT_EQ(test, MBEDTLS_ERR_ECP_VERIFY_FAILED,
+					ssa_verify_both(test, &grp, h, hlen, &Q, &t, &s, "r = 0"));
 		}
-		mbedtls_mpi_free(&n);
-		mbedtls_mpi_free(&m);
-		mbedtls_mpi_free(&k);
+		mbedtls_mpi_free(&t);
+		mbedtls_mpi_free(&s);
+		mbedtls_mpi_free(&r);
+		mbedtls_mpi_free(&d);
 		mbedtls_ecp_point_free(&Q);
 		mbedtls_ecp_group_free(&grp);
 	}
@@ -458,7 +468,7 @@ static struct kunit_case ssa_crypto_cases[] = {
 	KUNIT_CASE(ssa_ecdsa_p256_sign_verify),
 	KUNIT_CASE(ssa_x25519_rfc7748),
 	KUNIT_CASE(ssa_x25519_kernel_vs_mbedtls),
-	KUNIT_CASE(ssa_shamir_kernel_vs_mbedtls),
+	KUNIT_CASE(ssa_ecdsa_verify_kernel_vs_mbedtls),
 	KUNIT_CASE(ssa_x509_parse),
 	KUNIT_CASE(ssa_x509_reject_corrupt),
 	KUNIT_CASE(ssa_rng_differs),
