@@ -46,6 +46,10 @@
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG	/* get_random_bytes() */
 #define MBEDTLS_USE_PSA_CRYPTO
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC
+/* Every buffer handed to PSA is kernel memory private to the call: no
+ * copying of inputs and outputs (a kmalloc, memcpy and wipe per call).
+ */
+#define MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS
 
 /* --- symmetric ----------------------------------------------------------- */
 #define MBEDTLS_AES_C
