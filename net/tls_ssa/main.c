@@ -27,6 +27,9 @@ static int __init ssa_init(void)
 				err);
 	}
 
+	err = ssa_sock_init();
+	if (err)
+		return err;
 	err = ssa_mbedtls_init();
 	if (err)
 		goto err_mbedtls;
@@ -54,6 +57,7 @@ err_policy:
 err_handshake:
 	ssa_mbedtls_exit_all();
 err_mbedtls:
+	ssa_sock_exit();
 	return err;
 }
 
@@ -66,6 +70,7 @@ static void __exit ssa_exit(void)
 	ssa_policy_exit();
 	ssa_session_exit();
 	ssa_mbedtls_exit_all();
+	ssa_sock_exit();
 }
 
 module_init(ssa_init);

@@ -27,6 +27,7 @@
 
 static atomic64_t ssa_next_id = ATOMIC64_INIT(0);
 static atomic_long_t ssa_live = ATOMIC_LONG_INIT(0);
+static struct kmem_cache *ssa_sock_cache;
 static atomic_long_t ssa_stats[SSA_STAT_COUNT];
 static LIST_HEAD(ssa_socks);		/* every live ssa_sock */
 static DEFINE_SPINLOCK(ssa_socks_lock);	/* bh: sk_destruct may be softirq */
@@ -73,12 +74,14 @@ static void ssa_sk_destruct(struct sock *sk)
 		kfree(ssk->exe);
 		kfree_sensitive(ssk->hostname);
 		kfree(ssk->peer_identity);
-		kvfree(ssk->peer_chain);
+		kfree(ssk->peer_der);
+		kfree(ssk->alpn);
 		ssa_trust_put(ssk->trust);
 		ssa_creds_put(ssk->creds);
 		ssa_listener_free(ssk->lsn);
 		ssa_resume_free(ssk->resume);
-		kfree_sensitive(ssk);
+		memzero_explicit(ssk, sizeof(*ssk));
+		kmem_cache_free(ssa_sock_cache, ssk);
 		atomic_long_dec(&ssa_live);
 	}
 	ssa_family_destruct(sk)(sk);
@@ -95,7 +98,7 @@ static void ssa_sk_destruct(struct sock *sk)
  */
 static struct ssa_sock *ssa_sock_alloc(struct sock *sk)
 {
-	struct ssa_sock *ssk = kzalloc(sizeof(*ssk), GFP_KERNEL);
+	struct ssa_sock *ssk = kmem_cache_zalloc(ssa_sock_cache, GFP_KERNEL);
 
 	if (!ssk)
 		return NULL;
@@ -199,7 +202,7 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 	ssk = ssa_sock_alloc(sk);
 	if (!ssk)
 		return -ENOMEM;
-	memcpy(ssk->alpn, parent->alpn, sizeof(ssk->alpn));
+	ssk->alpn = parent->alpn ? kstrdup(parent->alpn, GFP_KERNEL) : NULL;
 	ssk->version_min = parent->version_min;
 	ssk->version_max = parent->version_max;
 	ssk->ciphers = parent->ciphers;
@@ -280,6 +283,21 @@ static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
 	[SSA_STAT_FAIL_OTHER] = "failed_other",
 };
 
+/* What the module holds for live sockets: their state and its strings. */
+static size_t ssa_state_bytes(void)
+{
+	struct ssa_sock *ssk;
+	size_t sum = 0;
+
+	spin_lock_bh(&ssa_socks_lock);
+	list_for_each_entry(ssk, &ssa_socks, node)
+		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) +
+		       ksize(ssk->hostname) + ksize(ssk->alpn) +
+		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume);
+	spin_unlock_bh(&ssa_socks_lock);
+	return sum;
+}
+
 /**
  * ssa_stats_show() - the counters, one "name value" line each
  * @m: the output
@@ -289,6 +307,7 @@ void ssa_stats_show(struct seq_file *m)
 	unsigned int i;
 
 	seq_printf(m, "sockets_active %ld\n", ssa_sock_count());
+	seq_printf(m, "state_bytes %zu\n", ssa_state_bytes());
 	for (i = 0; i < SSA_STAT_COUNT; i++)
 		seq_printf(m, "%s %ld\n", ssa_stat_names[i], ssa_stat_read(i));
 }
@@ -393,4 +412,23 @@ void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...)
 long ssa_sock_count(void)
 {
 	return atomic_long_read(&ssa_live);
+}
+
+/**
+ * ssa_sock_init() - the slab cache for per-socket state
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ssa_sock_init(void)
+{
+	ssa_sock_cache = KMEM_CACHE(ssa_sock, 0);
+	return ssa_sock_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * ssa_sock_exit() - free the cache (every socket is gone by module exit)
+ */
+void ssa_sock_exit(void)
+{
+	kmem_cache_destroy(ssa_sock_cache);
 }

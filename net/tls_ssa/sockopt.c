@@ -121,6 +121,7 @@ static int ssa_set_alpn(struct ssa_sock *ssk, const void *val, unsigned int len)
 	char list[SSA_ALPN_LEN + 1];
 	int n = ssa_val_string(val, len, list, sizeof(list));
 	const char *p = list;
+	char *copy;
 
 	if (n <= 0)
 		goto bad;
@@ -132,7 +133,11 @@ static int ssa_set_alpn(struct ssa_sock *ssk, const void *val, unsigned int len)
 			goto bad;
 		p += l;
 	} while (*p++ == ',');
-	strscpy(ssk->alpn, list, sizeof(ssk->alpn));
+	copy = kstrdup(list, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	kfree(ssk->alpn);
+	ssk->alpn = copy;
 	return 0;
 bad:
 	ssa_sock_set_error(ssk, "TLS_ALPN: expected a comma-separated list of protocol names");
@@ -370,10 +375,22 @@ static int ssa_get_peer_identity(struct ssa_sock *ssk, void *buf, unsigned int *
 				      -ENOTCONN;
 }
 
+/* Kept as DER; PEM is made for the caller. */
 static int ssa_get_peer_chain(struct ssa_sock *ssk, void *buf, unsigned int *len)
 {
-	return ssa_established(ssk) ? ssa_put_string(ssk->peer_chain ?: "", buf, len) :
-				      -ENOTCONN;
+	char *pem;
+	int ret;
+
+	if (!ssa_established(ssk))
+		return -ENOTCONN;
+	if (!ssk->peer_der)
+		return ssa_put_string("", buf, len);
+	pem = ssa_peer_chain_pem(ssk);
+	if (!pem)
+		return -ENOMEM;
+	ret = ssa_put_string(pem, buf, len);
+	kvfree(pem);
+	return ret;
 }
 
 /* A PEM-valued option: inline PEM text, or an absolute path read with

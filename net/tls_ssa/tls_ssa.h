@@ -63,7 +63,7 @@ struct ssa_app {
  * @id: opaque connection id (TLS_ID), unique for the module's lifetime
  * @sk: the TCP socket this state belongs to
  * @hostname: TLS_REMOTE_HOSTNAME, kmalloc'd, or NULL
- * @alpn: TLS_ALPN list as set (comma-separated), or ""
+ * @alpn: TLS_ALPN list as set (comma-separated), kmalloc'd, or NULL
  * @version_min: TLS_VERSION_MIN in force
  * @version_max: TLS_VERSION_MAX in force
  * @ciphers: bitmask over ssa_ciphers[] that the socket allows
@@ -83,8 +83,8 @@ struct ssa_app {
  * @cipher: negotiated suite (IANA)
  * @alpn_selected: negotiated ALPN protocol or ""
  * @peer_identity: peer certificate subject, or NULL
- * @peer_chain: peer chain as PEM, or NULL
- * @peer_chain_len: bytes in @peer_chain, without the NUL
+ * @peer_der: the peer's chain as DER certificates back to back, or NULL
+ * @peer_der_len: bytes in @peer_der
  * @resumed: the handshake resumed a session
  * @creds: own chain/key pairs (TLS_CERTIFICATE_CHAIN/TLS_PRIVATE_KEY)
  * @lsn: a listening socket's accept machinery (server.c), or NULL
@@ -114,8 +114,8 @@ struct ssa_sock {
 	u16 cipher;
 	char alpn_selected[32];
 	char *peer_identity;
-	char *peer_chain;
-	size_t peer_chain_len;
+	u8 *peer_der;
+	u32 peer_der_len;
 	bool resumed;
 	struct ssa_creds *creds;
 	struct ssa_listener *lsn;
@@ -127,7 +127,7 @@ struct ssa_sock {
 	struct list_head node;
 	struct ssa_resume *resume;
 	char *hostname;
-	char alpn[SSA_ALPN_LEN + 1];
+	char *alpn;
 	u16 version_min;
 	u16 version_max;
 	u32 ciphers;
@@ -142,6 +142,8 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent);
 struct ssa_sock *ssa_sock_get(const struct sock *sk);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
 long ssa_sock_count(void);
+int ssa_sock_init(void);
+void ssa_sock_exit(void);
 
 /* Module-wide counters, shown in securityfs "stats". */
 enum ssa_stat {
@@ -312,6 +314,7 @@ void ssa_handshake_queue_server(struct ssa_sock *ssk);
 int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 		 bool self_signed, int alert);
 int ssa_peer_chain_keep(struct ssa_sock *ssk, const struct mbedtls_x509_crt *peer);
+char *ssa_peer_chain_pem(const struct ssa_sock *ssk);
 
 /* --- ktls.c: the hand-off to kTLS -------------------------------------------- */
 

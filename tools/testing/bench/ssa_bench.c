@@ -11,9 +11,11 @@
  *        resume    resumed handshakes per second for SECS
  *        latency   handshake latency p50/p99 with CONC concurrent clients
  *        mem       bytes per connection over COUNT idle connections
- *        serve     a server sends SIZE bytes to an OpenSSL client; MB/s.
+ *        serve     a server sends SIZE bytes to a TLS client; MB/s.
  *                  IMPL ssa: an SSA server; stunnel: a plain TCP server on
- *                  PORT behind stunnel4, which the client reaches on PORT+1
+ *                  PORT behind stunnel4, which the client reaches on PORT+1.
+ *                  The client is an SSA socket (kTLS decrypts in the
+ *                  kernel), or with -O an OpenSSL one
  *   IMPL tcp | ssa | openssl | openssl-ktls
  *        hs/resume also: ssa-openssl (SSA server, OpenSSL client),
  *        openssl-ssa (OpenSSL server, SSA client)
@@ -22,6 +24,7 @@
  *   -s SIZE  bytes (bulk, sendfile)        -t SECS  seconds (hs, latency)
  *   -c CONC  concurrent clients (latency)  -n COUNT connections (mem)
  *   -p PORT  base port                     -f FILE  file to send (sendfile)
+ *   -O       serve: an OpenSSL client
  *
  * The suite is TLS 1.3, X25519, ECDSA P-256, AES-128-GCM throughout.
  */
@@ -69,6 +72,7 @@ static const char *file;
 static enum impl impl;
 static SSL_CTX *sctx, *cctx;
 static volatile bool stop;
+static bool serve_ossl_client;	/* serve: an OpenSSL client, not an SSA one */
 static bool no_resume;		/* full-handshake modes: SSA clients must not resume */
 static int ktls_tx = -1;	/* OpenSSL: did its kTLS engage (-1: not asked) */
 
@@ -350,16 +354,17 @@ static double run_serve(void)
 	static char buf[1 << 17];
 	int lfd = listener(base_port, impl == SSA), fd;
 	long long got = 0;
+	SSL *s = NULL;
 	pthread_t th;
 	double t0, t;
-	SSL *s;
-	int n;
+	ssize_t n;
 
 	pthread_create(&th, NULL, serve_sender, &lfd);
-	fd = dial(impl == STUNNEL ? base_port + 1 : base_port, false);
-	s = ossl_client(fd, NULL);
+	fd = dial(impl == STUNNEL ? base_port + 1 : base_port, !serve_ossl_client);
+	if (serve_ossl_client)
+		s = ossl_client(fd, NULL);
 	t0 = now();
-	while ((n = SSL_read(s, buf, sizeof(buf))) > 0)
+	while ((n = s ? SSL_read(s, buf, sizeof(buf)) : recv(fd, buf, sizeof(buf), 0)) > 0)
 		got += n;
 	t = now() - t0;
 	pthread_join(th, NULL);
@@ -537,6 +542,21 @@ static long long slab_bytes(void)
 	return sum * 1024;
 }
 
+/* What tls_ssa holds for its live sockets (securityfs stats), or -1. */
+static long long ssa_state_bytes(void)
+{
+	FILE *f = fopen("/sys/kernel/security/tls_ssa/stats", "r");
+	char line[128];
+	long long v = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "state_bytes %lld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 static void *mem_server(void *arg)
 {
 	return ossl_server(*(int *)arg);
@@ -546,7 +566,7 @@ static void run_mem(void)
 {
 	int lfd = listener(base_port, impl == SSA), i, *cfd, *sfd;
 	SSL **cs = NULL, **ss = NULL;
-	long long before, after;
+	long long before, after, state0, state1;
 	struct rlimit rl = { 65536, 65536 };
 	size_t heap0 = 0;
 
@@ -560,6 +580,7 @@ static void run_mem(void)
 	sync();
 	usleep(200000);
 	before = slab_bytes();
+	state0 = ssa_state_bytes();
 	heap0 = mallinfo2().uordblks;
 	for (i = 0; i < count; i++) {
 		if (impl == OSSL) {
@@ -579,14 +600,16 @@ static void run_mem(void)
 	}
 	usleep(500000);
 	after = slab_bytes();
+	state1 = ssa_state_bytes();
 	if (impl == OSSL)
 		printf("{\"mode\":\"mem\",\"impl\":\"openssl\",\"value\":%.0f,\"unit\":\"bytes/endpoint heap\","
 		       "\"connections\":%d}\n",
 		       (double)(mallinfo2().uordblks - heap0) / (2.0 * count), count);
 	else
 		printf("{\"mode\":\"mem\",\"impl\":\"%s\",\"value\":%.0f,\"unit\":\"bytes/endpoint kernel\","
-		       "\"connections\":%d}\n", impl_names[impl],
-		       (double)(after - before) / (2.0 * count), count);
+		       "\"connections\":%d,\"module_state\":%.0f}\n", impl_names[impl],
+		       (double)(after - before) / (2.0 * count), count,
+		       impl == SSA && state0 >= 0 ? (double)(state1 - state0) / (2.0 * count) : -1);
 	for (i = 0; i < count; i++) {
 		if (cs) {
 			SSL_free(cs[i]);
@@ -603,7 +626,7 @@ int main(int argc, char **argv)
 	const char *mode;
 	int opt, i;
 
-	while ((opt = getopt(argc, argv, "d:s:t:c:n:p:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:t:c:n:p:f:O")) != -1) {
 		switch (opt) {
 		case 'd': dir = optarg; break;
 		case 's': size = atoll(optarg); break;
@@ -612,6 +635,7 @@ int main(int argc, char **argv)
 		case 'n': count = atoi(optarg); break;
 		case 'p': base_port = atoi(optarg); break;
 		case 'f': file = optarg; break;
+		case 'O': serve_ossl_client = true; break;
 		default: return 2;
 		}
 	}
