@@ -26,7 +26,6 @@
 /* Points' coordinates are private fields outside mbedTLS. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
-#include <asm/unaligned.h>
 #include <crypto/curve25519.h>
 #include <crypto/ecdh.h>
 #include <crypto/internal/ecc.h>
@@ -133,8 +132,12 @@ static int ssa_mpi_to_vli(const mbedtls_mpi *x, u64 *v, unsigned int ndigits)
 	int ret;
 
 	ret = mbedtls_mpi_write_binary_le(x, buf, ndigits * 8);
-	for (i = 0; i < ndigits; i++)
-		v[i] = get_unaligned_le64(buf + 8 * i);
+	for (i = 0; i < ndigits; i++) {
+		__le64 d;
+
+		memcpy(&d, buf + 8 * i, sizeof(d));
+		v[i] = le64_to_cpu(d);
+	}
 	return ret;
 }
 
