@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mbedTLS point multiplication, routed to the kernel where the kernel is
- * faster.  mbedTLS's generic elliptic-curve code works on heap-allocated
- * bignums; the kernel's works on fixed-size arrays with curve-specific
- * reduction.
+ * mbedTLS point multiplication and ECDSA verification, routed to the
+ * kernel where the kernel is faster.  mbedTLS's generic elliptic-curve
+ * code works on heap-allocated bignums; the kernel's works on fixed-size
+ * arrays with curve-specific reduction.
  *
  * - X25519 (every TLS 1.3 key exchange): the kernel's curve25519 library
  *   (x86_64: BMI2/ADX assembly, elsewhere the 64-bit HACL* code), the one
@@ -16,11 +16,13 @@
  * Signing keeps mbedTLS's blinded, constant-time comb.
  *
  * Kbuild compiles mbedTLS's ecp.c and ecdsa.c with these entry points
- * renamed (ssa_mbedtls_*_sw), so the definitions below take their
- * public names: every caller outside ecp.c (PSA key export and key
- * agreement and ECDSA) comes here, and what the kernel does not cover
- * goes on to the software code.  ecp.c's own callers (key pair checks)
- * stay in software.
+ * renamed (ssa_mbedtls_*_sw), so the definitions below take their public
+ * names: every caller outside those files (PSA's key export, key
+ * agreement and signature checks; ECDH; ECDSA signing) comes here, and
+ * what the kernel does not cover goes on to the software code.  Callers
+ * inside those files stay in software: ecp.c's key pair checks, and
+ * ecdsa.c's signature-parsing helper, which tls_ssa does not reach (pk
+ * verifies through PSA).
  */
 
 /* Points' coordinates are private fields outside mbedTLS. */
