@@ -7,7 +7,8 @@
  *    RFC 8446 4.6.1 (HKDF-Expand-Label(rms, "resumption", nonce), done
  *    with Python's hmac module); every malformed form refused;
  *  - chain/key pairing: a key must match its chain's leaf, pairs are
- *    complete before use, SNI picks the pair that names the host.
+ *    complete before use, SNI picks the pair that names the host;
+ *  - the peer chain kept as DER and given back as the PEM it came in.
  *
  * The certificates are throwaway self-signed P-256 ones made for this
  * test (a.example / *.a.example and b.example / *.b.example).
@@ -235,10 +236,41 @@ static void ssa_creds_pairing(struct kunit *test)
 	ssa_creds_put(ssk->creds);
 }
 
+/* The peer chain kept as DER comes back as the PEM it was sent as. */
+static void ssa_peer_chain_round_trip(struct kunit *test)
+{
+	struct ssa_sock *ssk = ssa_test_sock(test);
+	size_t la = strlen(ssa_pem_a_crt), lb = strlen(ssa_pem_b_crt);
+	mbedtls_x509_crt chain;
+	char *want, *pem;
+
+	mbedtls_x509_crt_init(&chain);
+	KUNIT_ASSERT_EQ(test, 0, mbedtls_x509_crt_parse(&chain, (const u8 *)ssa_pem_a_crt, la + 1));
+	KUNIT_ASSERT_EQ(test, 0, mbedtls_x509_crt_parse(&chain, (const u8 *)ssa_pem_b_crt, lb + 1));
+	KUNIT_ASSERT_EQ(test, 0, ssa_peer_chain_keep(ssk, &chain));
+	KUNIT_EXPECT_EQ(test, ssk->peer_der_len, (u32)(chain.raw.len + chain.next->raw.len));
+	mbedtls_x509_crt_free(&chain);
+
+	want = kunit_kzalloc(test, la + lb + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	memcpy(want, ssa_pem_a_crt, la);
+	memcpy(want + la, ssa_pem_b_crt, lb);
+	pem = ssa_peer_chain_pem(ssk);
+	KUNIT_ASSERT_NOT_NULL(test, pem);
+	KUNIT_EXPECT_STREQ(test, pem, want);
+	kvfree(pem);
+
+	/* A truncated chain gives no PEM rather than a partial one. */
+	ssk->peer_der_len -= 10;
+	KUNIT_EXPECT_NULL(test, ssa_peer_chain_pem(ssk));
+	kfree(ssk->peer_der);
+}
+
 static struct kunit_case ssa_server_cases[] = {
 	KUNIT_CASE(ssa_nst_builds_session),
 	KUNIT_CASE(ssa_nst_malformed),
 	KUNIT_CASE(ssa_creds_pairing),
+	KUNIT_CASE(ssa_peer_chain_round_trip),
 	{}
 };
 

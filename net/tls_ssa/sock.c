@@ -120,34 +120,44 @@ static void ssa_sock_publish(struct sock *sk, struct ssa_sock *ssk)
 
 /* Who is creating this socket (process context, in socket()): the
  * executable, its path for policy profiles, the effective user, the pid.
+ * Fails only for want of memory: a socket whose program's path went
+ * missing would fall under the default policy, not its program's profile.
  */
-static void ssa_app_capture(struct ssa_sock *ssk)
+static int ssa_app_capture(struct ssa_sock *ssk)
 {
 	struct mm_struct *mm = current->mm;
 	struct file *exe = NULL;
 	char *buf, *path;
+	int err = 0;
 
 	ssk->app.uid = from_kuid_munged(&init_user_ns, current_euid());
 	ssk->pid = task_tgid_nr(current);
 	if (!mm)
-		return;
+		return 0;
 	rcu_read_lock();
 	exe = rcu_dereference(mm->exe_file);
 	if (exe && !ssa_file_tryget(exe))
 		exe = NULL;
 	rcu_read_unlock();
 	if (!exe)
-		return;
+		return 0;
 	ssk->app.ino = file_inode(exe)->i_ino;
 	ssk->app.dev = file_inode(exe)->i_sb->s_dev;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (buf) {
-		path = d_path(&exe->f_path, buf, PATH_MAX);
-		if (!IS_ERR(path))
-			ssk->exe = kstrdup(path, GFP_KERNEL);
-		kfree(buf);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
 	}
+	path = d_path(&exe->f_path, buf, PATH_MAX);
+	if (!IS_ERR(path)) {
+		ssk->exe = kstrdup(path, GFP_KERNEL);
+		if (!ssk->exe)
+			err = -ENOMEM;
+	}
+	kfree(buf);
+out:
 	fput(exe);
+	return err;
 }
 
 /* A new socket starts from what the policy allows its program. */
@@ -176,7 +186,10 @@ int ssa_sock_attach(struct sock *sk)
 		return -ENOMEM;
 	ssk->peer_auth = TLS_PEER_AUTH_NONE;
 	ssk->state = SSA_IDLE;
-	ssa_app_capture(ssk);
+	if (ssa_app_capture(ssk)) {
+		kmem_cache_free(ssa_sock_cache, ssk);
+		return -ENOMEM;
+	}
 	ssa_sock_policy_defaults(ssk);
 	ssa_sock_publish(sk, ssk);
 	return 0;
@@ -202,7 +215,19 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 	ssk = ssa_sock_alloc(sk);
 	if (!ssk)
 		return -ENOMEM;
-	ssk->alpn = parent->alpn ? kstrdup(parent->alpn, GFP_KERNEL) : NULL;
+	/* Both or neither: without its program's path the connection would
+	 * fall under the default policy instead of its program's profile.
+	 */
+	if (parent->alpn) {
+		ssk->alpn = kstrdup(parent->alpn, GFP_KERNEL);
+		if (!ssk->alpn)
+			goto nomem;
+	}
+	if (parent->exe) {
+		ssk->exe = kstrdup(parent->exe, GFP_KERNEL);
+		if (!ssk->exe)
+			goto nomem;
+	}
 	ssk->version_min = parent->version_min;
 	ssk->version_max = parent->version_max;
 	ssk->ciphers = parent->ciphers;
@@ -213,10 +238,14 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 	ssk->creds = ssa_creds_get(parent->creds);
 	ssk->app = parent->app;
 	ssk->pid = parent->pid;
-	ssk->exe = parent->exe ? kstrdup(parent->exe, GFP_KERNEL) : NULL;
 	ssk->state = SSA_HANDSHAKE;
 	ssa_sock_publish(sk, ssk);
 	return 0;
+
+nomem:
+	kfree(ssk->alpn);
+	kmem_cache_free(ssa_sock_cache, ssk);
+	return -ENOMEM;
 }
 
 /**
