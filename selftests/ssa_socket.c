@@ -357,6 +357,39 @@ TEST(no_plaintext_connect)
 	}
 }
 
+/* Nobody listening: connect() fails as TCP's does, and TLS_ERROR says
+ * TCP failed, blocking or not; options stay fixed after the attempt.
+ */
+TEST(connect_refused_says_why)
+{
+	unsigned short port;
+	int l = tcp_listener(AF_INET, &port), nb;
+
+	ASSERT_GE(l, 0);
+	close(l);	/* the port is now closed */
+	for (nb = 0; nb < 2; nb++) {
+		int fd = socket(AF_INET, SOCK_STREAM | (nb ? SOCK_NONBLOCK : 0), IPPROTO_TLS);
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		char err[256];
+
+		ASSERT_GE(fd, 0);
+		if (nb) {
+			EXPECT_EQ(-1, connect_to(fd, AF_INET, port));
+			EXPECT_EQ(EINPROGRESS, errno);
+			EXPECT_EQ(1, poll(&pfd, 1, 5000));
+			EXPECT_TRUE(pfd.revents & POLLERR);
+		} else {
+			EXPECT_EQ(-1, connect_to(fd, AF_INET, port));
+			EXPECT_EQ(ECONNREFUSED, errno);
+		}
+		get_error(fd, err, sizeof(err));
+		EXPECT_NE(NULL, strstr(err, "TCP connect failed")) TH_LOG("TLS_ERROR: %s", err);
+		EXPECT_EQ(-1, setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+		close(fd);
+	}
+}
+
 /* A server without a certificate would have nothing to offer but
  * plaintext: listen() refuses, and the socket does not listen.
  */

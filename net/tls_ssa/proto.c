@@ -102,7 +102,8 @@ static void ssa_state_change(struct sock *sk)
 				WRITE_ONCE(ssk->state, SSA_FAILED);
 		} else if (st == TCP_CLOSE) {
 			ssk->hs_err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
-			cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED);
+			if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED) == SSA_CONNECTING)
+				ssa_sock_set_error(ssk, "TCP connect failed (%d)", ssk->hs_err);
 		}
 	}
 	ssk->orig_state_change(sk);
@@ -207,10 +208,12 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 			release_sock(sk);
 			return err;
 		}
-		if (READ_ONCE(ssk->state) == SSA_FAILED) {
-			ssa_sock_set_error(ssk, "TCP connect failed (%d)", err);
+		/* Failed already: TCP (the state hook said so) or the handshake,
+		 * which can end before TCP's connect() returns; each left its
+		 * reason in TLS_ERROR.
+		 */
+		if (READ_ONCE(ssk->state) == SSA_FAILED)
 			return err;
-		}
 		if (err == -ERESTARTSYS || err == -EINTR)
 			return err;
 	}

@@ -312,17 +312,24 @@ static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
 	[SSA_STAT_FAIL_OTHER] = "failed_other",
 };
 
-/* What the module holds for live sockets: their state and its strings. */
+/* What the module holds for live sockets: their state and its strings.
+ * The option strings (hostname, ALPN) of a socket in SSA_IDLE may be
+ * replaced and freed by setsockopt meanwhile (it allows them only then),
+ * so they count once connect() or listen() has fixed them; the rest is set
+ * once and freed only after the socket leaves the list.
+ */
 static size_t ssa_state_bytes(void)
 {
 	struct ssa_sock *ssk;
 	size_t sum = 0;
 
 	spin_lock_bh(&ssa_socks_lock);
-	list_for_each_entry(ssk, &ssa_socks, node)
+	list_for_each_entry(ssk, &ssa_socks, node) {
 		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) +
-		       ksize(ssk->hostname) + ksize(ssk->alpn) +
 		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume);
+		if (READ_ONCE(ssk->state) != SSA_IDLE)
+			sum += ksize(ssk->hostname) + ksize(ssk->alpn);
+	}
 	spin_unlock_bh(&ssa_socks_lock);
 	return sum;
 }

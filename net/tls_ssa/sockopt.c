@@ -585,7 +585,12 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 		err = -EBADFD;
 		goto out;
 	}
-	if ((opt->flags & SSA_OPT_BEFORE_CONNECT) && sk->sk_state != TCP_CLOSE) {
+	/* Before connect() or listen(): in our state, not only TCP's, which
+	 * is TCP_CLOSE again once a connection ends (the handshake's and
+	 * securityfs's readers rely on these values staying put after).
+	 */
+	if ((opt->flags & SSA_OPT_BEFORE_CONNECT) &&
+	    (READ_ONCE(ssk->state) != SSA_IDLE || sk->sk_state != TCP_CLOSE)) {
 		ssa_sock_set_error(ssk, "%s: must be set before connect() or listen()",
 				   opt->label);
 		err = -EOPNOTSUPP;
