@@ -229,7 +229,7 @@ int mbedtls_ecdsa_verify_restartable(mbedtls_ecp_group *grp, const unsigned char
 	if (!curve || curve->g.ndigits > SSA_ECC_DIGITS ||
 	    curve->g.ndigits * 64 != grp->pbits)
 		goto software;
-	/* On the curve and affine: mbedTLS checked it when the key was loaded. */
+	/* On the curve and affine, as mbedTLS's own path insists. */
 	ret = mbedtls_ecp_check_pubkey(grp, Q);
 	if (ret)
 		return ret;

@@ -164,12 +164,6 @@ static void ssa_x25519_rfc7748(struct kunit *test)
 	psa_destroy_key(id);
 }
 
-static int ssa_kunit_rng(void *ctx, unsigned char *buf, size_t len)
-{
-	get_random_bytes(buf, len);
-	return 0;
-}
-
 /* X25519's u coordinate of m * P, by the kernel (fast) or by mbedTLS. */
 static int ssa_x25519_u(mbedtls_ecp_group *grp, const mbedtls_mpi *m,
 			const mbedtls_ecp_point *P, bool fast, u8 u[32])
@@ -180,9 +174,11 @@ static int ssa_x25519_u(mbedtls_ecp_group *grp, const mbedtls_mpi *m,
 
 	mbedtls_ecp_point_init(&R);
 	if (fast)
-		ret = mbedtls_ecp_mul(grp, &R, m, P, ssa_kunit_rng, NULL);
+		ret = mbedtls_ecp_mul(grp, &R, m, P, mbedtls_psa_get_random,
+				      MBEDTLS_PSA_RANDOM_STATE);
 	else
-		ret = ssa_mbedtls_ecp_mul_sw(grp, &R, m, P, ssa_kunit_rng, NULL);
+		ret = ssa_mbedtls_ecp_mul_sw(grp, &R, m, P, mbedtls_psa_get_random,
+					     MBEDTLS_PSA_RANDOM_STATE);
 	if (!ret)
 		ret = mbedtls_ecp_point_write_binary(grp, &R, MBEDTLS_ECP_PF_UNCOMPRESSED,
 						     &len, u, 32);
@@ -217,8 +213,10 @@ static void ssa_x25519_kernel_vs_mbedtls(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_CURVE25519));
 
 	for (i = 0; i < 16; i++) {
-		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &d, ssa_kunit_rng, NULL));
-		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &e, ssa_kunit_rng, NULL));
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &d, mbedtls_psa_get_random,
+								 MBEDTLS_PSA_RANDOM_STATE));
+		KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_privkey(&grp, &e, mbedtls_psa_get_random,
+								 MBEDTLS_PSA_RANDOM_STATE));
 		/* Public keys: the base-point path. */
 		KUNIT_ASSERT_EQ(test, 0, ssa_x25519_u(&grp, &e, &grp.G, true, a));
 		KUNIT_ASSERT_EQ(test, 0, ssa_x25519_u(&grp, &e, &grp.G, false, b));
@@ -298,14 +296,15 @@ static void ssa_ecdsa_verify_kernel_vs_mbedtls(struct kunit *test)
 				KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_copy(&Q, &grp.G));
 			} else {
 				KUNIT_ASSERT_EQ(test, 0, mbedtls_ecp_gen_keypair(&grp, &d, &Q,
-										 ssa_kunit_rng,
-										 NULL));
+										 mbedtls_psa_get_random,
+										 MBEDTLS_PSA_RANDOM_STATE));
 			}
 			get_random_bytes(h, sizeof(h));
 			if (i == 4)		/* e > n */
 				memset(h, 0xff, sizeof(h));
 			KUNIT_ASSERT_EQ(test, 0, mbedtls_ecdsa_sign(&grp, &r, &s, &d, h, hlen,
-								    ssa_kunit_rng, NULL));
+								    mbedtls_psa_get_random,
+								    MBEDTLS_PSA_RANDOM_STATE));
 
 			KUNIT_EXPECT_EQ(test, 0, ssa_verify_both(test, &grp, h, hlen, &Q, &r, &s,
 								 "valid"));

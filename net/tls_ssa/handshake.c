@@ -661,7 +661,7 @@ static int ssa_hs_keep_results(struct ssa_hs *hs)
 	struct ssa_sock *ssk = hs->ssk;
 	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&hs->ssl);
 	const char *alpn = mbedtls_ssl_get_alpn_protocol(&hs->ssl);
-	char *id;
+	char id[SSA_PEER_ID_MAX];
 
 	ssk->version = mbedtls_ssl_get_version_number(&hs->ssl);
 	ssk->cipher = mbedtls_ssl_get_ciphersuite_id_from_ssl(&hs->ssl);
@@ -683,14 +683,10 @@ static int ssa_hs_keep_results(struct ssa_hs *hs)
 						     ssa_hs_self_signed(hs)));
 		return -EKEYREJECTED;
 	}
-	id = kmalloc(SSA_PEER_ID_MAX, GFP_KERNEL);
-	if (!id)
-		return -ENOMEM;
-	if (mbedtls_x509_dn_gets(id, SSA_PEER_ID_MAX, &peer->subject) < 0)
+	if (mbedtls_x509_dn_gets(id, sizeof(id), &peer->subject) < 0)
 		id[0] = '\0';
 	/* Kept for the connection's life: no bigger than it needs. */
 	ssk->peer_identity = kstrdup(id, GFP_KERNEL);
-	kfree(id);
 	if (!ssk->peer_identity)
 		return -ENOMEM;
 	return ssa_peer_chain_keep(ssk, peer);

@@ -670,6 +670,20 @@ int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk)
 	return err;
 }
 
+/* One direction's keys (TLS_TX or TLS_RX), on the stand-in. */
+static int ssa_ktls_set_key(struct sock *sk, struct ssa_sock *ssk, int dir,
+			    const u8 *info, unsigned int len)
+{
+	int err = READ_ONCE(sk->sk_prot)->setsockopt(sk, SOL_TLS, dir,
+						     KERNEL_SOCKPTR((void *)info), len);
+
+	if (err)
+		ssa_sock_set_error(ssk, "kernel TLS refused the %s keys (%d)%s",
+				   dir == TLS_TX ? "send" : "receive", err,
+				   err == -ENOENT ? ": cipher module not available" : "");
+	return err;
+}
+
 /**
  * ssa_ktls_install() - hand an established TLS session to kTLS
  * @sock: the socket, with the "tls" ULP attached (ssa_ktls_attach())
@@ -695,19 +709,8 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 	int err;
 
 	real = ssa_ulp_borrow(sk, fam->base_ops);
-	err = READ_ONCE(sk->sk_prot)->setsockopt(sk, SOL_TLS, TLS_TX,
-						 KERNEL_SOCKPTR((void *)tx), len);
-	if (err) {
-		ssa_sock_set_error(ssk, "kernel TLS refused the send keys (%d)%s", err,
-				   err == -ENOENT ? ": cipher module not available" : "");
-	} else {
-		err = READ_ONCE(sk->sk_prot)->setsockopt(sk, SOL_TLS, TLS_RX,
-							 KERNEL_SOCKPTR((void *)rx), len);
-		if (err)
-			ssa_sock_set_error(ssk, "kernel TLS refused the receive keys (%d)%s",
-					   err, err == -ENOENT ?
-					   ": cipher module not available" : "");
-	}
+	err = ssa_ktls_set_key(sk, ssk, TLS_TX, tx, len) ?:
+	      ssa_ktls_set_key(sk, ssk, TLS_RX, rx, len);
 	ktls = ssa_ulp_return(sk, real);
 	if (err)
 		return err;	/* our ops stay: the socket carries nothing */

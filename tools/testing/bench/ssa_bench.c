@@ -155,10 +155,9 @@ static int dial(int port, bool ssa)
 		die("socket");
 	if (ssa) {
 		const char *ca = path("ca.pem");
-
-		ssa_opts(fd);
 		int zero = 0;
 
+		ssa_opts(fd);
 		if (setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10) ||
 		    setsockopt(fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, ca, strlen(ca) + 1) ||
 		    (no_resume && setsockopt(fd, IPPROTO_TLS, TLS_SESSION_TTL, &zero, sizeof(zero))))
@@ -169,9 +168,8 @@ static int dial(int port, bool ssa)
 		socklen_t l = sizeof(why);
 		int e = errno;
 
-		if (ssa)
-			getsockopt(fd, IPPROTO_TLS, TLS_ERROR, why, &l);
-		fprintf(stderr, "ssa_bench: TLS_ERROR: %s\n", why);
+		if (ssa && !getsockopt(fd, IPPROTO_TLS, TLS_ERROR, why, &l))
+			fprintf(stderr, "ssa_bench: TLS_ERROR: %s\n", why);
 		errno = e;
 		die("connect");
 	}
