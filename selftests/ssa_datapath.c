@@ -28,6 +28,7 @@
 #include <linux/tls_ssa.h>
 
 #include "kselftest_harness.h"
+#include "lib/ssa_selftest.h"
 
 #ifndef SOL_TLS
 #define SOL_TLS 282
@@ -35,32 +36,9 @@
 
 #define PKI	"/tmp/ssa-datapath-pki"
 
-static char selfdir[4096];
-
 static void make_pki(void)
 {
-	char cmd[8192];
-
-	if (access(PKI "/ca.pem", R_OK) == 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "%s/lib/mkpki.sh %s", selfdir, PKI);
-	if (system(cmd) != 0)
-		abort();
-}
-
-static int wait_listening(unsigned short port)
-{
-	int i;
-
-	for (i = 0; i < 400; i++) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "ss -Hltn 'sport = :%u' | grep -q .", port);
-		if (system(cmd) == 0)
-			return 0;
-		usleep(25000);
-	}
-	return -1;
+	ssa_make_pki(PKI);
 }
 
 static pid_t start_peer(unsigned short port, const char *maxver)
@@ -155,7 +133,7 @@ FIXTURE_SETUP(dp)
 	make_pki();
 	self->peer = start_peer(port, variant->max);
 	ASSERT_GT(self->peer, 0);
-	ASSERT_EQ(0, wait_listening(port));
+	ASSERT_EQ(0, ssa_wait_listening(port));
 	self->fd = ssa_connect(port);
 	ASSERT_GE(self->fd, 0) TH_LOG("connect: %s", strerror(errno));
 }
@@ -448,13 +426,6 @@ TEST(state_per_connection)
 
 int main(int argc, char **argv)
 {
-	char *slash;
-
-	strncpy(selfdir, argv[0], sizeof(selfdir) - 1);
-	slash = strrchr(selfdir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(selfdir, ".");
+	ssa_selfdir_init(argv[0]);
 	return test_harness_run(argc, argv);
 }

@@ -326,195 +326,72 @@ static int ssa_post_release(struct socket *sock)
 	return ktls->release(sock);
 }
 
-/* One kTLS read into kernel memory; *type gets the record type. */
-static int ssa_read_kernel(struct socket *sock, const struct proto_ops *ktls,
-			   void *buf, size_t len, int flags, u8 *type)
+/* Application data, known to head the queue, into the caller's buffer.
+ * kTLS reports the record type in a cmsg, which goes to a kernel buffer
+ * (in the native layout: MSG_CMSG_COMPAT would make put_cmsg() treat it
+ * as a user pointer); the caller's own control buffer is left as it was.
+ */
+static int ssa_rx_data(struct socket *sock, const struct proto_ops *ktls,
+		       struct ssa_sock *ssk, struct msghdr *msg, size_t size, int flags)
 {
 	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
-	struct kvec vec = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = {};
 	struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
+	void __user *uctl = msg->msg_control_user;
+	size_t uctllen = msg->msg_controllen;
+	bool uctl_is_user = msg->msg_control_is_user;
+	unsigned int compat = msg->msg_flags & MSG_CMSG_COMPAT;
+	u8 type = 0;
 	int ret;
 
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	iov_iter_kvec(&msg.msg_iter, READ, &vec, 1, len);
-	ret = ktls->recvmsg(sock, &msg, len, flags);
-	*type = 0;
-	if (ret >= 0 && msg.msg_controllen < sizeof(cbuf) &&
-	    cmsg->cmsg_level == SOL_TLS && cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
-		*type = *(u8 *)CMSG_DATA(cmsg);
-	return ret;
-}
-
-/**
- * struct ssa_ctl_src - the bytes of one control record, in order
- * @it: where its first bytes landed in the caller's buffer (a copy)
- * @left: bytes of it still unread in @it
- * @sock: the socket, for reading the rest from kTLS
- * @ktls: kTLS's ops
- * @type: the record type every further read must have
- */
-struct ssa_ctl_src {
-	struct iov_iter it;
-	size_t left;
-	struct socket *sock;
-	const struct proto_ops *ktls;
-	u8 type;
-};
-
-/* Take exactly @len bytes (@buf NULL: discard them). */
-static int ssa_ctl_pull(struct ssa_ctl_src *src, u8 *buf, size_t len)
-{
-	u8 scratch[128], t;
-	size_t done = 0;
-	int ret;
-
-	while (done < len) {
-		size_t n;
-
-		if (src->left) {
-			n = min(len - done, src->left);
-			if (!buf)
-				iov_iter_advance(&src->it, n);
-			else if (copy_from_iter(buf + done, n, &src->it) != n)
-				return -EFAULT;
-			src->left -= n;
-			done += n;
-			continue;
-		}
-		n = buf ? len - done : min(sizeof(scratch), len - done);
-		ret = ssa_read_kernel(src->sock, src->ktls, buf ? buf + done : scratch, n, 0, &t);
-		if (ret <= 0 || t != src->type)
-			return -EPROTO;
-		done += ret;
-	}
-	return 0;
-}
-
-/* SSA_HS_NEW_SESSION_TICKET bodies we keep for resumption, at most. */
-#define SSA_TICKET_MSG_MAX	(16 << 10)
-
-/* The body of one handshake message: a TLS 1.3 ticket for a client that
- * resumes goes to session.c; anything else is skipped here and judged by
- * ssa_control_record() from its header.
- */
-static int ssa_ctl_message(struct ssa_ctl_src *src, struct ssa_sock *ssk, const u8 *hdr)
-{
-	size_t len = (hdr[1] << 16) | (hdr[2] << 8) | hdr[3];
-	u8 *body;
-	int ret;
-
-	if (hdr[0] != SSA_HS_NEW_SESSION_TICKET || ssk->version != TLS_VERSION_1_3 ||
-	    !ssk->resume || !len || len > SSA_TICKET_MSG_MAX)
-		return ssa_ctl_pull(src, NULL, len);
-	body = kmalloc(len, GFP_KERNEL);
-	if (!body)
-		return ssa_ctl_pull(src, NULL, len);
-	ret = ssa_ctl_pull(src, body, len);
-	if (!ret && ssa_session_ticket(ssk, body, len))
-		ret = -EBADMSG;		/* TLS_ERROR is set */
-	kfree_sensitive(body);
-	return ret;
-}
-
-/* Handle the control messages of one record: those whose bytes already
- * reached the caller's buffer, completing the last from kTLS (kTLS hands
- * out the rest of a partly read record on the next read; a message's
- * length comes from its own header).
- */
-static int ssa_control_messages(struct ssa_ctl_src *src, struct ssa_sock *ssk)
-{
-	u8 hdr[4];
-	int ret;
-
-	do {
-		if (src->type != SSA_CT_HANDSHAKE) {
-			/* Alerts are two bytes; other types end the connection. */
-			ret = ssa_ctl_pull(src, hdr, 2);
-			if (ret)
-				break;
-			return ssa_control_record(ssk, src->type, hdr, 2);
-		}
-		ret = ssa_ctl_pull(src, hdr, 4);
-		if (!ret)
-			ret = ssa_ctl_message(src, ssk, hdr);
-		if (ret)
-			break;
-		ret = ssa_control_record(ssk, src->type, hdr, 4);
-		if (ret <= 0)
-			return ret;
-	} while (src->left);
-	if (ret < 0) {
-		if (ret != -EBADMSG)
-			ssa_sock_set_error(ssk, "truncated control record from the peer");
+	msg->msg_control = cbuf;
+	msg->msg_controllen = sizeof(cbuf);
+	msg->msg_control_is_user = false;
+	msg->msg_flags &= ~MSG_CMSG_COMPAT;
+	ret = ktls->recvmsg(sock, msg, size, flags & ~MSG_CMSG_COMPAT);
+	if (msg->msg_controllen < sizeof(cbuf) && cmsg->cmsg_level == SOL_TLS &&
+	    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
+		type = *(u8 *)CMSG_DATA(cmsg);
+	msg->msg_control_user = uctl;
+	msg->msg_controllen = uctllen;
+	msg->msg_control_is_user = uctl_is_user;
+	msg->msg_flags |= compat;
+	if (ret > 0 && type != SSA_CT_APPLICATION_DATA) {
+		/* ssa_rx_ready() saw data at the head, and no other reader can
+		 * run: kTLS broke its own ordering.
+		 */
+		ssa_sock_set_error(ssk, "kernel TLS returned a record of type %u as data", type);
 		ssk->rx_err = -EPROTO;
 		return -EPROTO;
 	}
-	return 1;
+	return ret;
 }
 
-/* Application data reaches the application; everything else is handled
- * here.  kTLS returns a non-data record alone, with its type in a
- * TLS_GET_RECORD_TYPE cmsg, so each call passes a kernel control buffer
- * and remembers where in the caller's buffer a record would land.
+/* Only application data reaches the application; control records are
+ * handled in kernel memory first (record.c).
  */
 static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 			    size_t size, int flags)
 {
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
-	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
-	void __user *uctl = msg->msg_control_user;
-	size_t uctllen = msg->msg_controllen;
-	bool uctl_is_user = msg->msg_control_is_user;
 	struct ssa_sock *ssk;
 	int ret;
 
 	ret = ssa_post_gate(sock, &ssk);
 	if (ret)
 		return ret;
-	for (;;) {
-		struct iov_iter saved = msg->msg_iter;
-		struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
-		struct ssa_ctl_src src = { .sock = sock, .ktls = ktls };
-		u8 type = 0;
-
-		if (test_bit(SSA_F_RX_EOF, &ssk->flags))
-			return 0;
-		if (ssk->rx_err)
-			return ssk->rx_err;
-
-		msg->msg_control = cbuf;
-		msg->msg_controllen = sizeof(cbuf);
-		msg->msg_control_is_user = false;
-		ret = ktls->recvmsg(sock, msg, size, flags);
-		if (msg->msg_controllen < sizeof(cbuf) && cmsg->cmsg_level == SOL_TLS &&
-		    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
-			type = *(u8 *)CMSG_DATA(cmsg);
-		msg->msg_control_user = uctl;
-		msg->msg_controllen = uctllen;
-		msg->msg_control_is_user = uctl_is_user;
-		msg->msg_flags &= ~MSG_CTRUNC;
-
-		if (ret <= 0 || !type || type == SSA_CT_APPLICATION_DATA)
-			return ret;
-
-		/* A control record.  With MSG_PEEK nothing was consumed yet;
-		 * otherwise its first ret bytes landed in the caller's buffer,
-		 * which is read back through a copy of the iterator turned
-		 * into a source.
-		 */
-		src.type = type;
-		if (!(flags & MSG_PEEK)) {
-			src.it = saved;
-			src.it.data_source = true;
-			src.left = ret;
-		}
-		msg->msg_iter = saved;
-		ret = ssa_control_messages(&src, ssk);
-		if (ret <= 0)
-			return ret;
-	}
+	/* The error queue carries no records: kTLS reads it, cmsgs and all. */
+	if (flags & MSG_ERRQUEUE)
+		return ktls->recvmsg(sock, msg, size, flags);
+	if (!size)
+		return 0;
+	ret = ssa_rx_lock(ssk, flags & MSG_DONTWAIT);
+	if (ret)
+		return ret;
+	ret = ssa_rx_ready(sock, ktls, ssk, flags & MSG_DONTWAIT);
+	if (ret > 0)
+		ret = ssa_rx_data(sock, ktls, ssk, msg, size, flags);
+	ssa_rx_unlock(ssk);
+	return ret;
 }
 
 /* kTLS's splice_read refuses a control record at the head of the queue:
@@ -528,29 +405,18 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 	int nb = (flags & SPLICE_F_NONBLOCK) || (sock->file->f_flags & O_NONBLOCK) ?
 		 MSG_DONTWAIT : 0;
 	struct ssa_sock *ssk;
-	int err = ssa_post_gate(sock, &ssk);
+	int ret = ssa_post_gate(sock, &ssk);
 
-	if (err)
-		return err;
-	for (;;) {
-		struct ssa_ctl_src src = { .sock = sock, .ktls = ktls };
-		u8 byte;
-		int ret;
-
-		if (test_bit(SSA_F_RX_EOF, &ssk->flags))
-			return 0;
-		if (ssk->rx_err)
-			return ssk->rx_err;
-		ret = ssa_read_kernel(sock, ktls, &byte, 1, MSG_PEEK | nb, &src.type);
-		if (ret <= 0)
-			return ret;
-		if (!src.type || src.type == SSA_CT_APPLICATION_DATA)
-			break;
-		ret = ssa_control_messages(&src, ssk);
-		if (ret <= 0)
-			return ret;
-	}
-	return ktls->splice_read(sock, ppos, pipe, len, flags);
+	if (ret)
+		return ret;
+	ret = ssa_rx_lock(ssk, nb);
+	if (ret)
+		return ret;
+	ret = ssa_rx_ready(sock, ktls, ssk, nb);
+	if (ret > 0)
+		ret = ktls->splice_read(sock, ppos, pipe, len, flags);
+	ssa_rx_unlock(ssk);
+	return ret;
 }
 
 static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *ktls)

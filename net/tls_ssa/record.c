@@ -3,13 +3,28 @@
  * What to do with a TLS record that is not application data, once kTLS
  * carries the connection: the application only ever sees data, EOF or
  * an error (DESIGN §4).
+ *
+ * Control records never pass through the application's buffer.  Each
+ * read first peeks one byte into kernel memory to learn the type of the
+ * record at the head of kTLS's queue; a control record is then read into
+ * kernel memory, exactly as many bytes as the message parser asks for, and
+ * a handshake message that spans records waits in the socket's bounded
+ * struct ssa_ctl_rx.  Every kTLS call carries the caller's MSG_DONTWAIT,
+ * so a peer that sends half a message and goes silent leaves a
+ * non-blocking reader with -EAGAIN and a poller with nothing to read.
  */
 
 #include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <net/sock.h>
+#include <uapi/linux/tls.h>
 
 #include "tls_ssa.h"
 
 #define SSA_HS_KEY_UPDATE		24
+#define SSA_HS_KEY_UPDATE_LEN		1	/* KeyUpdateRequest */
 
 #define SSA_ALERT_CLOSE_NOTIFY		0
 #define SSA_ALERT_USER_CANCELED		90
@@ -94,5 +109,256 @@ int ssa_control_record(struct ssa_sock *ssk, u8 type, const u8 *body, int len)
 	default:
 		ssa_sock_set_error(ssk, "unexpected record type %u after the handshake", type);
 		return ssa_record_fail(ssk, -EPROTO);
+	}
+}
+
+/**
+ * ssa_rx_lock() - own a socket's receive path
+ * @ssk: the socket's state
+ * @nonblock: fail with -EAGAIN rather than wait
+ *
+ * One reader at a time: the peek that finds the head record's type and
+ * the read that follows must see the same record, and the reassembly
+ * state has one owner.  Waits like kTLS's own reader lock, bounded by
+ * SO_RCVTIMEO and interruptible.
+ *
+ * Return: 0 with the path owned, -EAGAIN, or -ERESTARTSYS/-EINTR.
+ */
+int ssa_rx_lock(struct ssa_sock *ssk, bool nonblock)
+{
+	long timeo = sock_rcvtimeo(ssk->sk, nonblock), left = timeo;
+
+	while (test_and_set_bit_lock(SSA_F_RX_BUSY, &ssk->flags)) {
+		if (!left)
+			return -EAGAIN;
+		left = wait_event_interruptible_timeout(ssk->rx_wait,
+							!test_bit(SSA_F_RX_BUSY, &ssk->flags),
+							left);
+		if (left < 0)
+			return sock_intr_errno(timeo);
+	}
+	return 0;
+}
+
+/**
+ * ssa_rx_unlock() - give up the receive path
+ * @ssk: the socket's state, owned by ssa_rx_lock()
+ */
+void ssa_rx_unlock(struct ssa_sock *ssk)
+{
+	WARN_ON_ONCE(!test_bit(SSA_F_RX_BUSY, &ssk->flags));
+	clear_bit_unlock(SSA_F_RX_BUSY, &ssk->flags);
+	wake_up(&ssk->rx_wait);
+}
+
+/**
+ * ssa_rx_read() - one kTLS read into kernel memory
+ * @sock: the socket
+ * @ktls: kTLS's ops for it
+ * @buf: kernel buffer
+ * @len: its size
+ * @flags: MSG_PEEK and MSG_DONTWAIT are the ones that make sense
+ * @type: out: the record's content type (0 if none was read)
+ * @eor: out: the read reached the end of the record
+ *
+ * kTLS returns bytes of one record type per call, and of a control
+ * record never more than that one record.
+ *
+ * Return: bytes read, 0 at end of stream, or a negative errno.
+ */
+int ssa_rx_read(struct socket *sock, const struct proto_ops *ktls, void *buf,
+		size_t len, int flags, u8 *type, bool *eor)
+{
+	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
+	struct msghdr msg = {};
+	int ret;
+
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	iov_iter_kvec(&msg.msg_iter, READ, &vec, 1, len);
+	ret = ktls->recvmsg(sock, &msg, len, flags & (MSG_PEEK | MSG_DONTWAIT));
+	*type = 0;
+	*eor = msg.msg_flags & MSG_EOR;
+	if (ret > 0 && msg.msg_controllen < sizeof(cbuf) &&
+	    cmsg->cmsg_level == SOL_TLS && cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
+		*type = *(u8 *)CMSG_DATA(cmsg);
+	return ret;
+}
+
+static void ssa_ctl_reset(struct ssa_ctl_rx *c)
+{
+	kfree_sensitive(c->body);
+	memset(c, 0, sizeof(*c));
+}
+
+/**
+ * ssa_rx_free() - drop a half-read control message (socket teardown)
+ * @ssk: the socket's state
+ */
+void ssa_rx_free(struct ssa_sock *ssk)
+{
+	ssa_ctl_reset(&ssk->ctl);
+}
+
+static int ssa_ctl_fail(struct ssa_sock *ssk, const char *why, u8 msg, u32 len)
+{
+	ssa_sock_set_error(ssk, "%s (handshake message %u, %u bytes) from the peer", why, msg, len);
+	return ssa_record_fail(ssk, -EPROTO);
+}
+
+/* A message's header is in: refuse what may not come at all, or not at
+ * that size, before waiting for a byte of its body.
+ */
+static int ssa_ctl_begin(struct ssa_sock *ssk)
+{
+	struct ssa_ctl_rx *c = &ssk->ctl;
+	u32 len = (c->hdr[1] << 16) | (c->hdr[2] << 8) | c->hdr[3];
+	u8 msg = c->hdr[0];
+
+	c->left = len;
+	if (ssk->version != TLS_VERSION_1_3 ||
+	    (msg != SSA_HS_NEW_SESSION_TICKET && msg != SSA_HS_KEY_UPDATE))
+		return ssa_control_record(ssk, SSA_CT_HANDSHAKE, c->hdr, 4);
+	if (msg == SSA_HS_KEY_UPDATE && len != SSA_HS_KEY_UPDATE_LEN)
+		return ssa_ctl_fail(ssk, "malformed KeyUpdate", msg, len);
+	if (len > SSA_CTL_MSG_MAX)
+		return ssa_ctl_fail(ssk, "oversized post-handshake message", msg, len);
+	/* A ticket is worth keeping only to resume with; without memory
+	 * it is skipped like any other.
+	 */
+	if (len && (msg == SSA_HS_KEY_UPDATE || ssk->resume))
+		c->body = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	return 1;
+}
+
+/* The whole message is in. */
+static int ssa_ctl_end(struct ssa_sock *ssk)
+{
+	struct ssa_ctl_rx *c = &ssk->ctl;
+	int ret = 1;
+
+	if (c->hdr[0] == SSA_HS_NEW_SESSION_TICKET && c->body &&
+	    ssa_session_ticket(ssk, c->body, c->have))
+		ret = ssa_record_fail(ssk, -EPROTO);	/* TLS_ERROR is set */
+	if (ret > 0)
+		ret = ssa_control_record(ssk, SSA_CT_HANDSHAKE, c->hdr, 4);
+	ssa_ctl_reset(c);
+	return ret;
+}
+
+/* Read what is left of one handshake record, message by message. */
+static int ssa_rx_handshake(struct socket *sock, const struct proto_ops *ktls,
+			    struct ssa_sock *ssk)
+{
+	struct ssa_ctl_rx *c = &ssk->ctl;
+	bool eor = false;
+	u8 scratch[64];
+
+	while (!eor) {
+		size_t want;
+		u8 *dst, type;
+		int ret;
+
+		if (c->hdr_len < sizeof(c->hdr)) {
+			dst = c->hdr + c->hdr_len;
+			want = sizeof(c->hdr) - c->hdr_len;
+		} else if (c->body) {
+			dst = c->body + c->have;
+			want = c->left;
+		} else {
+			dst = scratch;
+			want = min_t(size_t, c->left, sizeof(scratch));
+		}
+		if (want) {
+			/* The record is decrypted and queued: this never waits. */
+			ret = ssa_rx_read(sock, ktls, dst, want, MSG_DONTWAIT, &type, &eor);
+			if (ret <= 0 || type != SSA_CT_HANDSHAKE) {
+				ssa_sock_set_error(ssk, "kernel TLS lost a handshake record (%d)", ret);
+				return ssa_record_fail(ssk, -EPROTO);
+			}
+			if (c->hdr_len < sizeof(c->hdr)) {
+				c->hdr_len += ret;
+				if (c->hdr_len == sizeof(c->hdr)) {
+					ret = ssa_ctl_begin(ssk);
+					if (ret <= 0)
+						return ret;
+				}
+			} else {
+				c->left -= ret;
+				if (c->body)
+					c->have += ret;
+			}
+		}
+		if (c->hdr_len == sizeof(c->hdr) && !c->left) {
+			ret = ssa_ctl_end(ssk);
+			if (ret <= 0)
+				return ret;
+		}
+	}
+	return 1;
+}
+
+/* One control record at the head of the queue, of @type. */
+static int ssa_rx_control(struct socket *sock, const struct proto_ops *ktls,
+			  struct ssa_sock *ssk, u8 type)
+{
+	u8 alert[3], t;
+	bool eor;
+	int ret;
+
+	if (ssk->ctl.hdr_len && type != SSA_CT_HANDSHAKE)
+		return ssa_ctl_fail(ssk, "record interleaved with a partial handshake message",
+				    ssk->ctl.hdr[0], ssk->ctl.hdr_len);
+	switch (type) {
+	case SSA_CT_HANDSHAKE:
+		return ssa_rx_handshake(sock, ktls, ssk);
+	case SSA_CT_ALERT:
+		/* An alert is one record of two bytes (RFC 8446 5.1, 6). */
+		ret = ssa_rx_read(sock, ktls, alert, sizeof(alert), MSG_DONTWAIT, &t, &eor);
+		if (ret < 0)
+			return ret;
+		return ssa_control_record(ssk, type, alert, t == type && eor ? ret : 0);
+	default:
+		return ssa_control_record(ssk, type, NULL, 0);
+	}
+}
+
+/**
+ * ssa_rx_ready() - handle control records until application data heads
+ * the receive queue
+ * @sock: the established socket
+ * @ktls: kTLS's ops for it
+ * @ssk: its state; the caller owns the receive path (ssa_rx_lock())
+ * @nb: MSG_DONTWAIT, or 0 to wait for a record as a blocking read does
+ *
+ * Return: 1 when the next read returns application data, 0 at end of
+ * stream (close_notify, or TCP's FIN), -EAGAIN when nothing is queued
+ * (a control message may be partly read), or the negative errno that
+ * ends the connection (TLS_ERROR says why).
+ */
+int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
+		 struct ssa_sock *ssk, int nb)
+{
+	WARN_ON_ONCE(!test_bit(SSA_F_RX_BUSY, &ssk->flags));
+	for (;;) {
+		bool eor;
+		u8 byte, type;
+		int ret;
+
+		if (test_bit(SSA_F_RX_EOF, &ssk->flags))
+			return 0;
+		if (ssk->rx_err)
+			return ssk->rx_err;
+		ret = ssa_rx_read(sock, ktls, &byte, 1, MSG_PEEK | nb, &type, &eor);
+		if (ret <= 0)
+			return ret;
+		if (type == SSA_CT_APPLICATION_DATA && !ssk->ctl.hdr_len)
+			return 1;
+		ret = ssa_rx_control(sock, ktls, ssk, type);
+		if (ret <= 0)
+			return ret;
+		cond_resched();
 	}
 }

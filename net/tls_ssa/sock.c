@@ -80,6 +80,7 @@ static void ssa_sk_destruct(struct sock *sk)
 		ssa_creds_put(ssk->creds);
 		ssa_listener_free(ssk->lsn);
 		ssa_resume_free(ssk->resume);
+		ssa_rx_free(ssk);
 		memzero_explicit(ssk, sizeof(*ssk));
 		kmem_cache_free(ssa_sock_cache, ssk);
 		atomic_long_dec(&ssa_live);
@@ -105,6 +106,7 @@ static struct ssa_sock *ssa_sock_alloc(struct sock *sk)
 	ssk->id = atomic64_inc_return(&ssa_next_id);
 	ssk->sk = sk;
 	INIT_LIST_HEAD(&ssk->accept_node);
+	init_waitqueue_head(&ssk->rx_wait);
 	return ssk;
 }
 

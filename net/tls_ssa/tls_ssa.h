@@ -37,6 +37,26 @@ enum ssa_state {
 enum {
 	SSA_F_CLOSE_SENT,	/* our close_notify went out */
 	SSA_F_RX_EOF,		/* the peer's close_notify arrived */
+	SSA_F_RX_BUSY,		/* a reader owns the receive path (record.c) */
+};
+
+/**
+ * struct ssa_ctl_rx - a post-handshake handshake message being read
+ * @body: its body, kept (a ticket to resume with, a KeyUpdate), or NULL
+ * @left: body bytes still to come
+ * @have: body bytes in @body
+ * @hdr: its 4-byte header
+ * @hdr_len: header bytes read; 0 means no message is in progress
+ *
+ * Handshake messages may span records (RFC 8446 5.1); the part already
+ * read waits here, bounded by SSA_CTL_MSG_MAX, for the records to come.
+ */
+struct ssa_ctl_rx {
+	u8 *body;
+	u32 left;
+	u32 have;
+	u8 hdr[4];
+	u8 hdr_len;
 };
 
 struct ssa_trust;
@@ -75,6 +95,8 @@ struct ssa_app {
  * @flags: SSA_F_* bits
  * @hs_err: negative errno of a failed connect/handshake
  * @rx_err: negative errno that ends reading (fatal alert, KeyUpdate)
+ * @ctl: the control message being reassembled (record.c)
+ * @rx_wait: readers waiting for SSA_F_RX_BUSY
  * @hs_work: the handshake worker
  * @hs_sock: the socket the worker runs on (its file pinned meanwhile)
  * @orig_state_change: sk_state_change to restore once TCP is up
@@ -106,6 +128,8 @@ struct ssa_sock {
 	unsigned long flags;
 	int hs_err;
 	int rx_err;
+	struct ssa_ctl_rx ctl;
+	wait_queue_head_t rx_wait;
 	struct work_struct hs_work;
 	struct socket *hs_sock;
 	void (*orig_state_change)(struct sock *sk);
@@ -384,7 +408,17 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 #define SSA_CT_APPLICATION_DATA		23
 #define SSA_HS_NEW_SESSION_TICKET	4	/* HandshakeType */
 
+/* Largest post-handshake handshake message accepted (body bytes). */
+#define SSA_CTL_MSG_MAX			(16 << 10)
+
 const char *ssa_alert_name(u8 desc);
 int ssa_control_record(struct ssa_sock *ssk, u8 type, const u8 *body, int len);
+int ssa_rx_lock(struct ssa_sock *ssk, bool nonblock);
+void ssa_rx_unlock(struct ssa_sock *ssk);
+int ssa_rx_read(struct socket *sock, const struct proto_ops *ktls, void *buf,
+		size_t len, int flags, u8 *type, bool *eor);
+int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
+		 struct ssa_sock *ssk, int nb);
+void ssa_rx_free(struct ssa_sock *ssk);
 
 #endif /* _SSA_TLS_SSA_H */

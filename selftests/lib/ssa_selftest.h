@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the C selftests share: where they live, the test PKI, and waiting
+ * for a peer to listen.  Header-only: each selftest is one binary.
+ */
+#ifndef _SSA_SELFTEST_H
+#define _SSA_SELFTEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char selfdir[4096];
+
+/* The directory of the running binary, for lib/ helpers. */
+static void ssa_selfdir_init(const char *argv0)
+{
+	char *slash;
+
+	strncpy(selfdir, argv0, sizeof(selfdir) - 1);
+	slash = strrchr(selfdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(selfdir, ".");
+}
+
+/* lib/mkpki.sh into @dir, once. */
+static void ssa_make_pki(const char *dir)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "%s/ca.pem", dir);
+	if (access(cmd, R_OK) == 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "%s/lib/mkpki.sh %s", selfdir, dir);
+	if (system(cmd) != 0)
+		abort();
+}
+
+/* Wait (up to 10 s) until something listens on TCP @port. */
+static int ssa_wait_listening(unsigned short port)
+{
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "ss -Hltn 'sport = :%u' | grep -q .", port);
+		if (system(cmd) == 0)
+			return 0;
+		usleep(25000);
+	}
+	return -1;
+}
+
+#endif /* _SSA_SELFTEST_H */
