@@ -10,16 +10,20 @@
 #
 # Variables: KVER (target kernel, default: Debian's linux-image-amd64),
 # KDIR (kernel build dir, default /lib/modules/$(KVER)/build),
-# SSA_CACHE (default /var/cache/tls_ssa).
+# SSA_CACHE (default /var/cache/tls_ssa), MBEDTLS_SRC (an mbedTLS >= 3.6.7
+# source tree to build with instead of Debian's, e.g. a release tarball).
 
 SSA_CACHE ?= /var/cache/tls_ssa
 export SSA_CACHE
+MBEDTLS_SRC ?= $(SSA_CACHE)/mbedtls
+export MBEDTLS_SRC
 
 # Resolved by setup-deps from Debian's metapackage when not pinned.
 kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
-SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload
+SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload \
+	selftests/ssa_hostile selftests/ssa_hostile32 selftests/lib/tls_raw_peer
 SAMPLES := samples/ssa_client samples/ssa_server
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
@@ -32,11 +36,11 @@ SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,15p' Makefile
 
 deps:
 	@tools/testing/setup-deps $(if $(KVER),--kver $(KVER)) --quiet >/dev/null
-	@ln -sfn $(SSA_CACHE)/mbedtls crypto/mbedtls
+	@ln -sfn $(abspath $(MBEDTLS_SRC)) crypto/mbedtls
 
 module: deps
 	$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m modules
@@ -51,7 +55,7 @@ shadow_kver = $(shell tools/testing/setup-deps --kver $(KVER) --quiet | sed -n '
 module-shadow:
 	@test -n "$(KVER)" || { echo "module-shadow needs KVER=" >&2; exit 1; }
 	@set -e; k=$(shadow_kver); d=$(SSA_CACHE)/build/$$k; \
-	tools/testing/shadow-tree $(CURDIR) $(SSA_CACHE)/mbedtls $$d; \
+	tools/testing/shadow-tree $(CURDIR) $(abspath $(MBEDTLS_SRC)) $$d; \
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 
@@ -80,8 +84,19 @@ $(SSACTL): tools/ssactl/ssactl.c net/tls_ssa/policy_parse.c net/tls_ssa/policy_p
 	   include/uapi/linux/tls_ssa.h
 	$(CC) $(USER_CFLAGS) -Inet/tls_ssa -o $@ tools/ssactl/ssactl.c net/tls_ssa/policy_parse.c
 
-selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h | deps
+selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h selftests/lib/ssa_selftest.h | deps
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
+
+# The same tests as a 32-bit program: recvmsg() through the compat path
+# (the 6.1 harness compares int with size_t and casts pointers to 64-bit
+# integers, which -m32 flags).
+selftests/ssa_hostile32: selftests/ssa_hostile.c include/uapi/linux/tls_ssa.h \
+			 selftests/lib/ssa_selftest.h | deps
+	$(CC) -m32 $(SELFTEST_CFLAGS) -Wno-sign-compare -Wno-pointer-to-int-cast -o $@ $<
+
+# The hostile TLS peer: OpenSSL for the handshake, kTLS TX for raw records.
+selftests/lib/tls_raw_peer: selftests/lib/tls_raw_peer.c
+	$(CC) $(USER_CFLAGS) -Wno-deprecated-declarations -o $@ $< -lssl -lcrypto
 
 kunit: deps
 	tools/testing/kunit-run

@@ -16,6 +16,14 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wundef"
 #include <mbedtls/build_info.h>
+/*
+ * 3.6.7 fixed about twenty advisories in code this module compiles in
+ * (X.509, TLS 1.3 key schedule and HelloRetryRequest, TLS 1.2 EMS and
+ * tickets, RSA, ECC): refuse to be built against anything older.
+ */
+#if MBEDTLS_VERSION_NUMBER < 0x03060700 || MBEDTLS_VERSION_MAJOR != 3
+#error "tls_ssa needs mbedTLS 3.x >= 3.6.7 (see Documentation/building.rst, MBEDTLS_SRC=)"
+#endif
 #include <mbedtls/platform.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/threading.h>

@@ -93,6 +93,11 @@ s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "openssl s_server TLS 1.2 RSA certificate (ECDHE-RSA)" \
 	"grep -q 'version=TLSv1.2 cipher=0xc02f\|version=TLSv1.2 cipher=0xc030\|version=TLSv1.2 cipher=0xcca8' $W/err"
+# mbedTLS before 3.6.7 refused the RSA-PSS ServerKeyExchange it offered.
+s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2 -sigalgs rsa_pss_rsae_sha256
+client "${CA[@]}" -s -G / localhost "$PORT"
+check "openssl s_server TLS 1.2 RSA-PSS ServerKeyExchange" \
+	"grep -q 'version=TLSv1.2' $W/err && grep -q 's_server' $W/out"
 s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_3
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "openssl s_server TLS 1.3 RSA certificate (RSA-PSS)" "grep -q 'version=TLSv1.3' $W/err"

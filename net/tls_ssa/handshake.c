@@ -34,8 +34,6 @@
 #include "ssa_mbedtls_peek.h"
 
 #define SSA_PEER_ID_MAX		256
-/* Our own code for a violation found outside mbedTLS; not an mbedTLS value. */
-#define SSA_ERR_RECORD_BOUNDARY	(-0x7f81)
 
 struct workqueue_struct *ssa_wq;
 struct workqueue_struct *ssa_srv_wq;
@@ -193,12 +191,9 @@ static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags
  * loaded since connect()/listen() applies).  The result is written back,
  * so getsockopt shows what was used.
  *
- * Signature schemes follow ssa_sigalgs[]'s order.  RSA PKCS#1 v1.5 comes
- * before RSA-PSS on purpose: mbedTLS 3.6 offers rsa_pss_rsae_* in a
- * ClientHello that also allows TLS 1.2 but then rejects it in a TLS 1.2
- * ServerKeyExchange, and servers take the client's order.  A TLS 1.3
- * server may not use PKCS#1 v1.5 for handshake signatures, so it still
- * picks PSS there.
+ * Signature schemes follow ssa_sigalgs[]'s order, RSA-PSS first.  (Before
+ * mbedTLS 3.6.7 a TLS 1.2 client refused the RSA-PSS ServerKeyExchange it
+ * had offered, and PKCS#1 v1.5 went first to avoid it.)
  *
  * Return: 0, or -EPERM with TLS_ERROR set if nothing is left.
  */
@@ -451,8 +446,8 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 	case MBEDTLS_ERR_MPI_ALLOC_FAILED:
 		ssa_sock_set_error(ssk, "out of memory during the handshake");
 		return -ENOMEM;
-	case SSA_ERR_RECORD_BOUNDARY:
-		ssa_sock_set_error(ssk, "peer put data after a message that ends its keys' record (RFC 8446 5.1)");
+	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+		ssa_sock_set_error(ssk, "peer sent an unexpected message: out of order, or in a record that crosses a key change (RFC 8446 5.1)");
 		return -EPROTO;
 	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
 		ssa_sock_set_error(ssk, "no TLS version in common with the peer (allowed: TLS 1.2, TLS 1.3)");
@@ -552,28 +547,17 @@ bad:
 	return NULL;
 }
 
-/* The messages that precede a key change, read by each side. */
-static bool ssa_hs_key_change(const struct ssa_hs *hs, int state)
-{
-	if (hs->server)
-		return state == MBEDTLS_SSL_CLIENT_HELLO || state == MBEDTLS_SSL_CLIENT_FINISHED;
-	return state == MBEDTLS_SSL_SERVER_HELLO || state == MBEDTLS_SSL_SERVER_FINISHED;
-}
-
-/* mbedtls_ssl_handshake(), one step at a time, plus a check mbedTLS 3.6.6
- * lacks (fixed in 3.6.7): RFC 8446 5.1 requires the messages that precede
- * a key change (ServerHello and Finished; ClientHello and the client's
- * Finished) to end their record.  Anything after them in the same record
- * would be processed under keys it was not protected with.  A TLS 1.3
- * server goes on past HANDSHAKE_OVER to send its session ticket, so that
- * record is counted before the keys go to kTLS.
+/* mbedtls_ssl_handshake(), one step at a time, to note whether the
+ * handshake resumes.  (mbedTLS >= 3.6.7 itself makes the TLS 1.3 messages
+ * that precede a key change end their record, RFC 8446 5.1; up to 3.6.6
+ * this loop checked it.)
  */
 static int ssa_hs_steps(struct ssa_hs *hs)
 {
 	mbedtls_ssl_context *ssl = &hs->ssl;
 
 	while (ssl->state != MBEDTLS_SSL_HANDSHAKE_OVER) {
-		int before = ssl->state, ret, resuming;
+		int ret, resuming;
 
 		ret = mbedtls_ssl_handshake_step(ssl);
 		if (ret)
@@ -581,13 +565,6 @@ static int ssa_hs_steps(struct ssa_hs *hs)
 		resuming = ssa_mbedtls_resuming(ssl);
 		if (resuming >= 0)	/* the last value before wrap-up counts */
 			hs->resumed = resuming;
-		if (ssa_hs_key_change(hs, before) && ssl->state != before &&
-		    mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3 &&
-		    mbedtls_ssl_check_pending(ssl)) {
-			mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-						       MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
-			return SSA_ERR_RECORD_BOUNDARY;
-		}
 	}
 	return 0;
 }

@@ -56,18 +56,16 @@ const struct ssa_name ssa_groups[] = {
 };
 const unsigned int ssa_groups_count = ARRAY_SIZE(ssa_groups);
 
-/* Signature schemes, in the order offered.  RSA PKCS#1 v1.5 precedes
- * RSA-PSS on purpose (see handshake.c).
- */
+/* Signature schemes, in the order offered: RSA-PSS before PKCS#1 v1.5. */
 const struct ssa_name ssa_sigalgs[] = {
 	{ "ecdsa_secp256r1_sha256",	0x0403 },
 	{ "ecdsa_secp384r1_sha384",	0x0503 },
-	{ "rsa_pkcs1_sha256",		0x0401 },
-	{ "rsa_pkcs1_sha384",		0x0501 },
-	{ "rsa_pkcs1_sha512",		0x0601 },
 	{ "rsa_pss_rsae_sha256",	0x0804 },
 	{ "rsa_pss_rsae_sha384",	0x0805 },
 	{ "rsa_pss_rsae_sha512",	0x0806 },
+	{ "rsa_pkcs1_sha256",		0x0401 },
+	{ "rsa_pkcs1_sha384",		0x0501 },
+	{ "rsa_pkcs1_sha512",		0x0601 },
 };
 const unsigned int ssa_sigalgs_count = ARRAY_SIZE(ssa_sigalgs);
 

@@ -572,6 +572,7 @@ static int do_version(int argc, char **argv)
 static int do_status(int argc, char **argv)
 {
 	char modver[64], fsver[128], proto[16];
+	const char *mbed;
 	struct utsname u;
 	bool loaded = access("/sys/module/tls_ssa", F_OK) == 0;
 	bool ktls = access("/sys/module/tls", F_OK) == 0;
@@ -583,11 +584,15 @@ static int do_status(int argc, char **argv)
 	read_line("/sys/module/tls_ssa/version", modver, sizeof(modver));
 	read_line(SSA_FS "/version", fsver, sizeof(fsver));
 	snprintf(proto, sizeof(proto), "%d", IPPROTO_TLS);
+	/* securityfs "version": "tls_ssa X mbedtls Y" */
+	mbed = strstr(fsver, " mbedtls ");
+	mbed = mbed ? mbed + strlen(" mbedtls ") : "";
 	if (json) {
 		jw_open(NULL, '{');
 		jw_str("module", loaded ? "loaded" : "not loaded");
 		jw_str("module_version", modver);
 		jw_str("build", fsver);
+		jw_str("mbedtls", mbed);
 		jw_str("kernel", u.release);
 		jw_str("ktls", ktls ? "present" : "absent");
 		jw_bool("securityfs", fs);
@@ -598,6 +603,8 @@ static int do_status(int argc, char **argv)
 		       *modver ? " v" : "", modver);
 		if (*fsver)
 			printf("build:       %s\n", fsver);
+		if (*mbed)
+			printf("mbedTLS:     %s\n", mbed);
 		printf("kernel:      %s\n", u.release);
 		printf("kTLS:        %s\n", ktls ? "present" : "absent");
 		printf("securityfs:  %s\n", fs ? SSA_FS : "absent");
