@@ -8,7 +8,10 @@
  * TLS_ERROR in words, never with a hang.
  *
  * Each test runs once with a blocking reader (SO_RCVTIMEO 2 s) and once
- * with a non-blocking one that polls.  Every read runs under a 5 s alarm
+ * with a non-blocking one that polls.  The same source is built a second
+ * time with -m32 (ssa_hostile32): a 32-bit program's recvmsg() goes
+ * through the compat path, whose MSG_CMSG_COMPAT once broke every read
+ * after the first control record.  Every read runs under a 5 s alarm
  * whose handler does not restart system calls, so a read that blocks
  * where it must not fails with EINTR instead of hanging the suite.
  */
@@ -268,6 +271,60 @@ TEST_F(hostile, key_update_split_over_records)
 {
 	ASSERT_EQ(0, hostile_start(_metadata, self, variant->nonblock, "ku-split", 0));
 	expect_eproto(_metadata, self->fd, variant->nonblock, "KeyUpdate");
+}
+
+/* The application's own control buffer gets no SOL_TLS cmsg and no
+ * MSG_CTRUNC from the control records before the data.
+ */
+TEST_F(hostile, recvmsg_with_control_buffer)
+{
+	char buf[64] = "", cbuf[256];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct pollfd p = { .events = POLLIN };
+	ssize_t n;
+	int i;
+
+	ASSERT_EQ(0, hostile_start(_metadata, self, variant->nonblock, "nst-split", 0));
+	p.fd = self->fd;
+	for (i = 0, n = -1; i < 50 && n < 0; i++) {
+		poll(&p, 1, 2000);
+		msg.msg_controllen = sizeof(cbuf);
+		alarm(5);
+		n = recvmsg(self->fd, &msg, variant->nonblock ? MSG_DONTWAIT : 0);
+		alarm(0);
+		if (n < 0)
+			ASSERT_EQ(EAGAIN, errno) TH_LOG("recvmsg: %s", strerror(errno));
+	}
+	ASSERT_EQ(6, n);
+	EXPECT_STREQ("after\n", buf);
+	EXPECT_EQ(0, msg.msg_flags & MSG_CTRUNC);
+	EXPECT_EQ(0, msg.msg_controllen);
+}
+
+/* An application cannot write alerts or handshake records itself. */
+TEST_F(hostile, record_type_cmsg_refused)
+{
+	char cbuf[CMSG_SPACE(1)] = {};
+	struct iovec iov = { .iov_base = "\x02\x28", .iov_len = 2 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	ASSERT_EQ(0, hostile_start(_metadata, self, variant->nonblock, "nst-split", 0));
+	c->cmsg_level = 282;	/* SOL_TLS */
+	c->cmsg_type = 1;	/* TLS_SET_RECORD_TYPE */
+	c->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(c) = 21;	/* alert */
+	EXPECT_EQ(-1, sendmsg(self->fd, &msg, 0));
+	EXPECT_EQ(EPERM, errno);
+	/* Plain data still goes. */
+	EXPECT_EQ(2, send(self->fd, "ok", 2, 0));
 }
 
 /* Slab memory in KiB (/proc/meminfo). */

@@ -229,10 +229,32 @@ static int ssa_post_gate(struct socket *sock, struct ssa_sock **ssk)
 	return 0;
 }
 
+/* The application sends data only (DESIGN §4): a SOL_TLS cmsg would let
+ * it write alerts or handshake records under the connection's keys.
+ * ____sys_sendmsg() has copied the control data into the kernel on both
+ * paths (the compat one leaves msg_control_is_user set, as kTLS's own
+ * tls_process_cmsg() knows); kTLS refuses malformed cmsgs with -EINVAL,
+ * and so does this.
+ */
+static int ssa_post_cmsg_check(struct msghdr *msg)
+{
+	struct cmsghdr *cmsg;
+
+	if (!msg->msg_controllen)
+		return 0;
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level == SOL_TLS)
+			return -EPERM;
+	}
+	return 0;
+}
+
 static int ssa_post_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct ssa_sock *ssk;
-	int err = ssa_post_gate(sock, &ssk);
+	int err = ssa_post_gate(sock, &ssk) ?: ssa_post_cmsg_check(msg);
 
 	return err ?: ssa_ktls_ops(sock)->sendmsg(sock, msg, size);
 }
