@@ -312,6 +312,37 @@ while read -r verdict name; do
 done <"$W/out"
 grep -q . "$W/out" || nok "conns checks ran"
 
+# Other users' connections are the network administrator's to see.
+for f in connections stats; do
+	setpriv --reuid=nobody --regid=nogroup --clear-groups cat "$FS/$f" >"$W/out" 2>"$W/err"
+	check "an unprivileged user cannot read $f" "err_has 'Permission denied' && ! grep -q . $W/out"
+done
+capsh --drop=cap_net_admin,cap_sys_admin -- -c "cat $FS/connections" >"$W/out" 2>"$W/err"
+check "root without CAP_NET_ADMIN and CAP_SYS_ADMIN cannot read connections" \
+	"err_has 'not permitted'"
+# 1,500 sockets read 7 bytes at a time: one consistent listing, each once.
+python3 - "$FS/connections" >"$W/out" 2>"$W/err" <<'PY'
+import os, resource, socket, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205) for _ in range(1500)]
+fd = os.open(sys.argv[1], os.O_RDONLY)
+data = b""
+while True:
+    chunk = os.read(fd, 7)
+    if not chunk:
+        break
+    data += chunk
+os.close(fd)
+mine = [l for l in data.decode().splitlines() if l.split()[1] == str(os.getpid())]
+ids = [l.split()[0] for l in mine]
+print("PASS" if len(mine) == 1500 and len(set(ids)) == 1500 else "FAIL",
+      "connections read in 7-byte chunks lists 1,500 sockets once each", len(mine))
+PY
+while read -r verdict name; do
+	if [ "$verdict" = PASS ]; then ok "$name"; else nok "$name"; fi
+done <"$W/out"
+grep -q . "$W/out" || nok "chunked connections read ran"
+
 # --- stats, trust ---------------------------------------------------------------------------------
 "$SSACTL" -j stats >"$W/out" 2>"$W/err"
 check "stats: handshakes counted, failures by reason" \

@@ -7,8 +7,8 @@
  *   last_error   why the last policy write failed, with its line
  *   trust        read: the system anchors (subject, expiry); write: a PEM
  *                bundle that replaces them
- *   connections  one line per live SSA socket
- *   stats        counters
+ *   connections  one line per live SSA socket (CAP_NET_ADMIN)
+ *   stats        counters (CAP_NET_ADMIN)
  *   version      module and mbedTLS versions
  *   lock         write "1": policy and trust immutable until reboot
  *
@@ -35,6 +35,15 @@ static struct dentry *ssa_fs_files[7];
 static bool ssa_fs_admin(void)
 {
 	return capable(CAP_MAC_ADMIN) || capable(CAP_SYS_ADMIN);
+}
+
+/* Who may see every user's connections (pid, program, addresses, server
+ * names, in every network namespace), as with ss -p for other users'
+ * sockets: the initial namespace's network administrator.
+ */
+static bool ssa_fs_observer(void)
+{
+	return capable(CAP_NET_ADMIN) || capable(CAP_SYS_ADMIN);
 }
 
 /* A whole text written at offset 0 in one write(), copied in. */
@@ -171,14 +180,22 @@ static const struct file_operations name##_fops = {				\
 }
 
 SSA_FS_SINGLE(ssa_fs_error, ssa_fs_error_show);
-SSA_FS_SINGLE(ssa_fs_stats, ssa_fs_stats_show);
 SSA_FS_SINGLE(ssa_fs_version, ssa_fs_version_show);
 
-/* --- connections ------------------------------------------------------------- */
+/* --- connections, stats: for the network administrator ------------------------ */
 
 static int ssa_fs_conns_open(struct inode *inode, struct file *file)
 {
-	return seq_open(file, &ssa_conns_seq_ops);
+	if (!ssa_fs_observer())
+		return -EPERM;
+	return single_open_size(file, ssa_conns_show, NULL, ssa_conns_size());
+}
+
+static int ssa_fs_stats_open(struct inode *inode, struct file *file)
+{
+	if (!ssa_fs_observer())
+		return -EPERM;
+	return single_open(file, ssa_fs_stats_show, NULL);
 }
 
 static const struct file_operations ssa_fs_conns_fops = {
@@ -186,7 +203,15 @@ static const struct file_operations ssa_fs_conns_fops = {
 	.open = ssa_fs_conns_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release,
+	.release = single_release,
+};
+
+static const struct file_operations ssa_fs_stats_fops = {
+	.owner = THIS_MODULE,
+	.open = ssa_fs_stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 /* --- lock ---------------------------------------------------------------------- */
@@ -228,8 +253,8 @@ void ssa_securityfs_init(void)
 		{ "policy", 0644, &ssa_fs_policy_fops },
 		{ "last_error", 0444, &ssa_fs_error_fops },
 		{ "trust", 0644, &ssa_fs_trust_fops },
-		{ "connections", 0444, &ssa_fs_conns_fops },
-		{ "stats", 0444, &ssa_fs_stats_fops },
+		{ "connections", 0400, &ssa_fs_conns_fops },
+		{ "stats", 0400, &ssa_fs_stats_fops },
 		{ "version", 0444, &ssa_fs_version_fops },
 		{ "lock", 0200, &ssa_fs_lock_fops },
 	};

@@ -315,10 +315,11 @@ static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
 };
 
 /* What the module holds for live sockets: their state and its strings.
- * The option strings (hostname, ALPN) of a socket in SSA_IDLE may be
- * replaced and freed by setsockopt meanwhile (it allows them only then),
- * so they count once connect() or listen() has fixed them; the rest is set
- * once and freed only after the socket leaves the list.
+ * setsockopt may replace and free the option strings (hostname, ALPN) of
+ * a socket in SSA_IDLE, and a socket in SSA_CONNECTING may go back to
+ * SSA_IDLE at any moment, so they count only from SSA_HANDSHAKE on, when
+ * they are fixed for good; the rest is set once and freed only after the
+ * socket leaves the list.
  */
 static size_t ssa_state_bytes(void)
 {
@@ -329,7 +330,7 @@ static size_t ssa_state_bytes(void)
 	list_for_each_entry(ssk, &ssa_socks, node) {
 		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) +
 		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume);
-		if (READ_ONCE(ssk->state) != SSA_IDLE)
+		if (READ_ONCE(ssk->state) >= SSA_HANDSHAKE)
 			sum += ksize(ssk->hostname) + ksize(ssk->alpn);
 	}
 	spin_unlock_bh(&ssa_socks_lock);
@@ -361,28 +362,9 @@ static const char *const ssa_state_names[] = {
 	[SSA_FAILED] = "failed",
 };
 
-static void *ssa_conns_start(struct seq_file *m, loff_t *pos)
-	__acquires(&ssa_socks_lock)
-{
-	spin_lock_bh(&ssa_socks_lock);
-	return seq_list_start(&ssa_socks, *pos);
-}
-
-static void *ssa_conns_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	return seq_list_next(v, &ssa_socks, pos);
-}
-
-static void ssa_conns_stop(struct seq_file *m, void *v)
-	__releases(&ssa_socks_lock)
-{
-	spin_unlock_bh(&ssa_socks_lock);
-}
-
 /* id pid state version cipher resumed local peer name exe */
-static int ssa_conns_show(struct seq_file *m, void *v)
+static void ssa_conn_show(struct seq_file *m, const struct ssa_sock *ssk)
 {
-	struct ssa_sock *ssk = list_entry(v, struct ssa_sock, node);
 	const struct sock *sk = ssk->sk;
 	const struct inet_sock *inet = inet_sk(sk);
 	int st = READ_ONCE(ssk->state);
@@ -407,15 +389,43 @@ static int ssa_conns_show(struct seq_file *m, void *v)
 	/* hostname is set before connect() or by the handshake, then fixed */
 	seq_printf(m, "%s %s\n", st >= SSA_HANDSHAKE && ssk->hostname ? ssk->hostname : "-",
 		   ssk->exe ?: "-");
+}
+
+/**
+ * ssa_conns_show() - securityfs "connections": every live socket, one line
+ * @m: the output, sized by ssa_conns_size()
+ * @v: unused
+ *
+ * One walk of the list per read of the whole file (single_open): a walk
+ * per read() chunk from the head, as seq_list_start() does, made reading
+ * n sockets O(n^2) with bottom halves off.
+ *
+ * Return: 0.
+ */
+int ssa_conns_show(struct seq_file *m, void *v)
+{
+	struct ssa_sock *ssk;
+
+	spin_lock_bh(&ssa_socks_lock);
+	list_for_each_entry(ssk, &ssa_socks, node) {
+		ssa_conn_show(m, ssk);
+		if (seq_has_overflowed(m))
+			break;		/* seq_read retries with a larger buffer */
+	}
+	spin_unlock_bh(&ssa_socks_lock);
 	return 0;
 }
 
-const struct seq_operations ssa_conns_seq_ops = {
-	.start = ssa_conns_start,
-	.next = ssa_conns_next,
-	.stop = ssa_conns_stop,
-	.show = ssa_conns_show,
-};
+/**
+ * ssa_conns_size() - a buffer size that holds "connections" in one go
+ *
+ * Return: bytes; a line is at most about 200 (two IPv6 addresses, a host
+ * name is shown whole, a path may be longer: then seq_read grows it).
+ */
+size_t ssa_conns_size(void)
+{
+	return PAGE_SIZE + (size_t)atomic_long_read(&ssa_live) * 256;
+}
 
 /**
  * ssa_stat_read() - read a counter

@@ -193,7 +193,8 @@ void ssa_stat_dec(enum ssa_stat s);
 void ssa_stat_failure(int err);
 long ssa_stat_read(enum ssa_stat s);
 void ssa_stats_show(struct seq_file *m);
-extern const struct seq_operations ssa_conns_seq_ops;
+int ssa_conns_show(struct seq_file *m, void *v);
+size_t ssa_conns_size(void);
 int ssa_sock_error(const struct ssa_sock *ssk);
 
 /* --- proto.c: IPPROTO_TLS registration and socket ops ------------------- */
