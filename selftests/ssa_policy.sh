@@ -249,6 +249,32 @@ except OSError as e:
     print('refused', e.errno)" >"$W/out" 2>"$W/err"
 check "the same key is refused to another program" "has 'refused 13'"
 
+# The grant follows the files, not their paths in the caller's namespace.
+# An unprivileged user namespace may bind-mount its own program over the
+# granted executable's path ...
+setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Urm sh -c "
+mount --bind $PYTHON $SERVER && exec $SERVER -c \"
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+s.setsockopt(205, 88, b'$PKI/srv.pem')
+try:
+    s.setsockopt(205, 89, b'$W/granted.key')
+    print('loaded')
+except OSError as e:
+    print('refused', e.errno)\"" >"$W/out" 2>"$W/err"
+check "another program bind-mounted over the granted one's path is refused" "has 'refused 13'"
+# ... or another root-only key over the granted key's path.
+install -m 600 "$PKI/rsa.key" "$W/secret.key"
+PORT=$((PORT + 1))
+setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Urm sh -c "
+mount --bind $W/secret.key $W/granted.key &&
+exec $SERVER -r $W/root -c $PKI/srv.pem -k $W/granted.key -n 1 $PORT" >"$W/srv.out" 2>&1 &
+PIDS+=($!)
+wait_port "$PORT"
+curl -sS --cacert "$PKI/ca.pem" "https://localhost:$PORT/index.html" >"$W/out" 2>"$W/err"
+check "a key bind-mounted over the granted path is not what the kernel loads" \
+	"has granted || { cat $W/srv.out >>$W/err; false; }"
+
 # --- 100 reloads during 50 live transfers ------------------------------------------------------
 load open <<EOF
 [default]

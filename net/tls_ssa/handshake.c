@@ -203,7 +203,7 @@ static int ssa_hs_policy(struct ssa_hs *hs)
 	struct ssa_pol_settings pol;
 	unsigned int i, n;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	ssk->version_min = max_t(u16, ssk->version_min, pol.min_version);
 	ssk->version_max = min_t(u16, ssk->version_max, pol.max_version);
 	ssk->ciphers &= pol.ciphers;

@@ -17,6 +17,8 @@
 #include <linux/mutex.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/fs.h>
+#include <linux/namei.h>
 
 #include "tls_ssa.h"
 
@@ -156,7 +158,7 @@ char *ssa_policy_show(void)
 
 /**
  * ssa_policy_for() - the effective policy for a program
- * @exe: the executable's path as captured at socket() time, or NULL
+ * @exe: the program's profile (ssa_policy_profile()), or NULL
  * @out: [default] intersected with the program's profile
  */
 void ssa_policy_for(const char *exe, struct ssa_pol_settings *out)
@@ -173,8 +175,53 @@ void ssa_policy_for(const char *exe, struct ssa_pol_settings *out)
 }
 
 /**
+ * ssa_policy_profile() - the profile whose executable a program runs
+ * @exe: the program's executable file
+ *
+ * A profile names an executable by its path in the initial mount
+ * namespace; a program matches when its executable is the very file that
+ * path names there (the same inode), whatever namespace the program runs
+ * in and whatever path it was started by.  A bind mount of another
+ * program over the profile's path, in a mount namespace of the caller's
+ * own, therefore matches nothing; a service in a sandbox of its own
+ * (systemd's PrivateTmp=, ProtectSystem=) that runs the named file still
+ * gets its profile.  Matched at socket() time; the socket then follows
+ * whatever profile of that path the current policy has.
+ *
+ * Return: a kmalloc'd copy of the profile's path, NULL if no profile
+ * matches, or ERR_PTR(-ENOMEM).
+ */
+char *ssa_policy_profile(struct file *exe)
+{
+	struct ssa_policy_obj *o;
+	unsigned int i, n;
+	char *name = NULL;
+
+	rcu_read_lock();
+	o = rcu_dereference(ssa_active);
+	n = o ? o->p.napps : 0;
+	rcu_read_unlock();
+	if (!n)
+		return NULL;
+	/* Path lookups sleep: the mutex keeps the object meanwhile. */
+	mutex_lock(&ssa_policy_lock);
+	o = rcu_dereference_protected(ssa_active, lockdep_is_held(&ssa_policy_lock));
+	for (i = 0; o && i < o->p.napps && !name; i++) {
+		struct path p;
+
+		if (ssa_init_path(o->p.apps[i].exe, &p))
+			continue;
+		if (d_inode(p.dentry) == file_inode(exe))
+			name = kstrdup(o->p.apps[i].exe, GFP_KERNEL) ?: ERR_PTR(-ENOMEM);
+		path_put(&p);
+	}
+	mutex_unlock(&ssa_policy_lock);
+	return name;
+}
+
+/**
  * ssa_policy_may_use() - does the policy grant a program a file?
- * @exe: the executable's path, or NULL
+ * @exe: the program's profile (ssa_policy_profile()), or NULL
  * @path: the file as the program named it
  *
  * Return: true if [default] or the program's profile has "grant = @path".

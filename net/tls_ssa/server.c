@@ -277,7 +277,7 @@ static struct ssa_listener *ssa_listener_create(struct sock *sk, struct ssa_sock
 	struct ssa_listener *lsn;
 	int ret;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 
 	lsn = kzalloc(sizeof(*lsn), GFP_KERNEL);
 	if (!lsn)

@@ -72,6 +72,7 @@ static void ssa_sk_destruct(struct sock *sk)
 		spin_unlock_bh(&ssa_socks_lock);
 		rcu_assign_sk_user_data(sk, NULL);
 		kfree(ssk->exe);
+		kfree(ssk->profile);
 		kfree_sensitive(ssk->hostname);
 		kfree(ssk->peer_identity);
 		kfree(ssk->peer_der);
@@ -121,7 +122,8 @@ static void ssa_sock_publish(struct sock *sk, struct ssa_sock *ssk)
 }
 
 /* Who is creating this socket (process context, in socket()): the
- * executable, its path for policy profiles, the effective user, the pid.
+ * executable's policy profile, its path for display, the effective user,
+ * the pid.
  * Fails only for want of memory: a socket whose program's path went
  * missing would fall under the default policy, not its program's profile.
  */
@@ -136,15 +138,35 @@ static int ssa_app_capture(struct ssa_sock *ssk)
 	ssk->pid = task_tgid_nr(current);
 	if (!mm)
 		return 0;
+	/* get_mm_exe_file(), which modules cannot call: since 6.7 a struct
+	 * file may be freed and reused within an RCU grace period
+	 * (SLAB_TYPESAFE_BY_RCU), so the reference only counts if the file
+	 * is still the mm's executable once we hold it.
+	 */
 	rcu_read_lock();
-	exe = rcu_dereference(mm->exe_file);
-	if (exe && !ssa_file_tryget(exe))
-		exe = NULL;
+	for (;;) {
+		exe = rcu_dereference(mm->exe_file);
+		if (!exe || !ssa_file_tryget(exe)) {
+			exe = NULL;
+			break;
+		}
+		if (exe == rcu_access_pointer(mm->exe_file))
+			break;
+		rcu_read_unlock();
+		fput(exe);
+		rcu_read_lock();
+	}
 	rcu_read_unlock();
 	if (!exe)
 		return 0;
 	ssk->app.ino = file_inode(exe)->i_ino;
 	ssk->app.dev = file_inode(exe)->i_sb->s_dev;
+	ssk->profile = ssa_policy_profile(exe);
+	if (IS_ERR(ssk->profile)) {
+		ssk->profile = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf) {
 		err = -ENOMEM;
@@ -167,7 +189,7 @@ static void ssa_sock_policy_defaults(struct ssa_sock *ssk)
 {
 	struct ssa_pol_settings pol;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	ssk->version_min = pol.min_version;
 	ssk->version_max = pol.max_version;
 	ssk->ciphers = pol.ciphers;
@@ -189,6 +211,8 @@ int ssa_sock_attach(struct sock *sk)
 	ssk->peer_auth = TLS_PEER_AUTH_NONE;
 	ssk->state = SSA_IDLE;
 	if (ssa_app_capture(ssk)) {
+		kfree(ssk->exe);
+		kfree(ssk->profile);
 		kmem_cache_free(ssa_sock_cache, ssk);
 		return -ENOMEM;
 	}
@@ -230,6 +254,11 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 		if (!ssk->exe)
 			goto nomem;
 	}
+	if (parent->profile) {
+		ssk->profile = kstrdup(parent->profile, GFP_KERNEL);
+		if (!ssk->profile)
+			goto nomem;
+	}
 	ssk->version_min = parent->version_min;
 	ssk->version_max = parent->version_max;
 	ssk->ciphers = parent->ciphers;
@@ -246,6 +275,8 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 
 nomem:
 	kfree(ssk->alpn);
+	kfree(ssk->exe);
+	kfree(ssk->profile);
 	kmem_cache_free(ssa_sock_cache, ssk);
 	return -ENOMEM;
 }
@@ -328,7 +359,7 @@ static size_t ssa_state_bytes(void)
 
 	spin_lock_bh(&ssa_socks_lock);
 	list_for_each_entry(ssk, &ssa_socks, node) {
-		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) +
+		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) + ksize(ssk->profile) +
 		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume);
 		if (READ_ONCE(ssk->state) >= SSA_HANDSHAKE)
 			sum += ksize(ssk->hostname) + ksize(ssk->alpn);

@@ -152,7 +152,7 @@ static int ssa_set_version(struct ssa_sock *ssk, const void *val,
 	u16 lo, hi;
 	int v;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	lo = is_min ? pol.min_version : ssk->version_min;
 	hi = is_min ? ssk->version_max : pol.max_version;
 
@@ -206,7 +206,7 @@ static int ssa_set_session_ttl(struct ssa_sock *ssk, const void *val,
 		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: expected seconds >= 0");
 		return -EINVAL;
 	}
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	if (v > pol.session_ttl) {
 		ssa_sock_set_error(ssk, "TLS_SESSION_TTL: %d exceeds the policy's limit of %u seconds",
 				   v, pol.session_ttl);
@@ -269,7 +269,7 @@ static int ssa_set_ciphers(struct ssa_sock *ssk, const void *val,
 {
 	struct ssa_pol_settings pol;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	return ssa_set_names(ssk, "TLS_CIPHERS", ssa_ciphers, ssa_ciphers_count,
 			     pol.ciphers, &ssk->ciphers, val, len);
 }
@@ -289,7 +289,7 @@ static int ssa_set_groups(struct ssa_sock *ssk, const void *val,
 {
 	struct ssa_pol_settings pol;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	return ssa_set_names(ssk, "TLS_GROUPS", ssa_groups, ssa_groups_count,
 			     pol.groups, &ssk->groups, val, len);
 }
@@ -428,7 +428,7 @@ static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *va
 	pem = ssa_read_file(path, plen);
 	/* A file the program may not read, but the policy grants it. */
 	if (grantable && (PTR_ERR(pem) == -EACCES || PTR_ERR(pem) == -EPERM) &&
-	    ssa_policy_may_use(ssk->exe, path))
+	    ssa_policy_may_use(ssk->profile, path))
 		pem = ssa_read_file_granted(path, plen);
 	if (IS_ERR(pem))
 		ssa_sock_set_error(ssk, "%s: cannot read %.64s (%ld%s)", label, path,
@@ -447,7 +447,7 @@ static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int l
 	size_t plen = 0;
 	char *pem;
 
-	ssa_policy_for(ssk->exe, &pol);
+	ssa_policy_for(ssk->profile, &pol);
 	if (!pol.app_trust_anchors) {
 		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: the policy does not let this program choose its trust anchors");
 		return -EPERM;

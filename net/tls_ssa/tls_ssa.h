@@ -113,7 +113,9 @@ struct ssa_app {
  * @parent: an accepted connection's listener, or NULL (a client)
  * @accept_node: on the listener's ready list until accept()
  * @app: the program that created the socket
- * @exe: its executable's path (policy profiles match it), or NULL
+ * @exe: its executable's path as the program saw it (for display), or NULL
+ * @profile: the policy profile its executable matched (ssa_policy_profile()),
+ *	by the profile's path, or NULL for [default] only
  * @pid: its process id
  * @node: on the list of live SSA sockets (securityfs "connections")
  * @resume: a TLS 1.3 client's resumption secret, for tickets to come
@@ -147,6 +149,7 @@ struct ssa_sock {
 	struct list_head accept_node;
 	struct ssa_app app;
 	char *exe;
+	char *profile;
 	pid_t pid;
 	struct list_head node;
 	struct ssa_resume *resume;
@@ -258,6 +261,7 @@ int ssa_sockopt_get(struct sock *sk, int optname, char __user *optval,
 
 void *ssa_read_file(const char *path, size_t *len);
 void *ssa_read_file_granted(const char *path, size_t *len);
+int ssa_init_path(const char *name, struct path *out);
 struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err);
 struct ssa_trust *ssa_trust_system(void);
 struct ssa_trust *ssa_trust_get(struct ssa_trust *t);
@@ -303,6 +307,7 @@ int ssa_policy_load(const char *text, size_t len);
 int ssa_policy_last_error(char *buf, size_t size);
 char *ssa_policy_show(void);
 void ssa_policy_for(const char *exe, struct ssa_pol_settings *out);
+char *ssa_policy_profile(struct file *exe);
 bool ssa_policy_may_use(const char *exe, const char *path);
 void ssa_policy_lock_down(void);
 bool ssa_policy_is_locked(void);

@@ -19,6 +19,7 @@
 #include <linux/cred.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/fs_struct.h>
 
 #include "tls_ssa.h"
 #include "ssa_mbedtls.h"
@@ -46,38 +47,18 @@ struct ssa_trust {
 static struct ssa_trust __rcu *ssa_system_trust;
 static DEFINE_MUTEX(ssa_trust_lock);	/* serialises publishing */
 
-/**
- * ssa_read_file() - read a whole file as the calling process
- * @path: absolute path
- * @len: out: bytes read
- *
- * Opens with the caller's credentials, so a process cannot use a file it
- * could not read itself.  The buffer is NUL-terminated (for PEM parsing)
- * and must be released with kvfree_sensitive(buf, *len + 1).
- *
- * Return: the contents, or an ERR_PTR.
- */
-void *ssa_read_file(const char *path, size_t *len)
+/* The whole of an open regular file, NUL-terminated. */
+static void *ssa_read_filp(struct file *f, size_t *len)
 {
-	struct file *f;
-	loff_t size, pos = 0;
+	loff_t size = i_size_read(file_inode(f)), pos = 0;
 	char *buf;
 	ssize_t n;
 
-	/* O_NONBLOCK: a FIFO must not hold the caller (it is refused below). */
-	f = filp_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-	if (IS_ERR(f))
-		return f;
-	size = i_size_read(file_inode(f));
-	if (!S_ISREG(file_inode(f)->i_mode) || size <= 0 || size > SSA_PEM_MAX) {
-		buf = ERR_PTR(size > SSA_PEM_MAX ? -EFBIG : -EINVAL);
-		goto out;
-	}
-	buf = kvmalloc(size + 1, GFP_KERNEL);
-	if (!buf) {
-		buf = ERR_PTR(-ENOMEM);
-		goto out;
-	}
+	if (!S_ISREG(file_inode(f)->i_mode) || size <= 0 || size > SSA_PEM_MAX)
+		return ERR_PTR(size > SSA_PEM_MAX ? -EFBIG : -EINVAL);
+	buf = kvmalloc(size + 1, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
 	while (pos < size) {
 		n = kernel_read(f, buf + pos, size - pos, &pos);
 		if (n <= 0)
@@ -85,9 +66,75 @@ void *ssa_read_file(const char *path, size_t *len)
 	}
 	buf[pos] = '\0';
 	*len = pos;
-out:
+	return buf;
+}
+
+/**
+ * ssa_read_file() - read a whole file as the calling process
+ * @path: absolute path
+ * @len: out: bytes read
+ *
+ * Opens with the caller's credentials in the caller's namespaces, so a
+ * process cannot use a file it could not read itself.  The buffer is
+ * NUL-terminated (for PEM parsing) and must be released with
+ * kvfree_sensitive(buf, *len + 1).
+ *
+ * Return: the contents, or an ERR_PTR.
+ */
+void *ssa_read_file(const char *path, size_t *len)
+{
+	struct file *f;
+	void *buf;
+
+	/* O_NONBLOCK: a FIFO must not hold the caller (it is refused below). */
+	f = filp_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	if (IS_ERR(f))
+		return f;
+	buf = ssa_read_filp(f, len);
 	fput(f);
 	return buf;
+}
+
+/**
+ * ssa_init_path() - look a path up as the administrator sees it
+ * @name: absolute path
+ * @out: the result; path_put() it
+ *
+ * Resolves from init's root, in the initial mount namespace, with the
+ * kernel's credentials: a mount the caller made in a namespace of its own
+ * (unshare -Urm, then mount --bind over the path) is not on the way, and
+ * directories the caller cannot search are.  Symbolic links are followed,
+ * within that root.  Only for paths the administrator's policy names.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ssa_init_path(const char *name, struct path *out)
+{
+	const struct cred *old;
+	struct cred *kcred;
+	struct path root;
+	struct file *f;
+
+	if (name[0] != '/')
+		return -EINVAL;
+	kcred = prepare_kernel_cred(&init_task);
+	if (!kcred)
+		return -ENOMEM;
+	task_lock(&init_task);
+	get_fs_root(init_task.fs, &root);
+	task_unlock(&init_task);
+	/* O_PATH: a lookup, nothing of the file's own is opened. */
+	old = override_creds(kcred);
+	f = file_open_root(&root, name, O_PATH, 0);
+	revert_creds(old);
+	put_cred(kcred);
+	path_put(&root);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	*out = f->f_path;
+	path_get(out);
+	fput(f);
+	return 0;
 }
 
 static void ssa_trust_free_work(struct work_struct *work)
@@ -229,23 +276,44 @@ static void ssa_trust_publish(struct ssa_trust *t)
  * @path: absolute path, as the policy names it
  * @len: out: bytes read
  *
- * Opens with the kernel's credentials: the administrator's grant stands
- * in for the program's own permission (DESIGN §6 key grants).
+ * The administrator's grant stands in for the program's own permission
+ * (DESIGN §6 key grants), so the file is the one the administrator named:
+ * @path is resolved from init's root in the initial mount namespace
+ * (ssa_init_path()), must be a regular file before anything is opened,
+ * and is opened with the kernel's credentials.
  *
  * Return: as ssa_read_file().
  */
 void *ssa_read_file_granted(const char *path, size_t *len)
 {
-	struct cred *kcred = prepare_kernel_cred(&init_task);
-	const struct cred *old;
+	struct cred *kcred;
+	struct path p;
+	struct file *f;
 	void *buf;
+	int err;
 
-	if (!kcred)
-		return ERR_PTR(-ENOMEM);
-	old = override_creds(kcred);
-	buf = ssa_read_file(path, len);
-	revert_creds(old);
+	err = ssa_init_path(path, &p);
+	if (err)
+		return ERR_PTR(err);
+	if (!d_is_reg(p.dentry)) {
+		buf = ERR_PTR(-EINVAL);
+		goto out_path;
+	}
+	kcred = prepare_kernel_cred(&init_task);
+	if (!kcred) {
+		buf = ERR_PTR(-ENOMEM);
+		goto out_path;
+	}
+	f = dentry_open(&p, O_RDONLY | O_NOCTTY | O_NONBLOCK, kcred);
 	put_cred(kcred);
+	if (IS_ERR(f)) {
+		buf = f;
+		goto out_path;
+	}
+	buf = ssa_read_filp(f, len);
+	fput(f);
+out_path:
+	path_put(&p);
 	return buf;
 }
 
