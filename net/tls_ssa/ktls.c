@@ -487,41 +487,54 @@ static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
  * socket must never show those ops before the keys are in (it could send
  * plaintext, or poll writable during the handshake), nor lend ours to
  * kTLS's tables.  So kTLS works on a stand-in: for the duration of a call,
- * sk->sk_socket points to a private struct socket carrying the genuine
- * stream ops, and afterwards we read which ops kTLS chose from it.
- * One stand-in serves all sockets, one call at a time.
+ * sk->sk_socket points to a struct socket of the call's own carrying the
+ * genuine stream ops, and afterwards we read which ops kTLS chose from it.
+ *
+ * Anyone may look at sk->sk_socket meanwhile: sock_i_ino() and
+ * sock_i_uid() (/proc/net/tcp, inet_diag, ss) go from it to the inode
+ * around it under sk_callback_lock.  So the stand-in is a whole
+ * struct socket_alloc whose inode carries the real socket's number and
+ * owner, and it is freed only after sk_socket points back.  Each socket
+ * has its own, so no lock is shared between sockets.
  */
-static DEFINE_MUTEX(ssa_ulp_lock);
-static struct socket ssa_ulp_sock;
-
-static struct socket *ssa_ulp_borrow(struct sock *sk, const struct proto_ops *ops)
-	__acquires(&ssa_ulp_lock)
-{
+struct ssa_ulp_standin {
+	struct socket_alloc sa;
 	struct socket *real;
+};
 
-	mutex_lock(&ssa_ulp_lock);
-	ssa_ulp_sock.ops = ops;
-	ssa_ulp_sock.sk = sk;
-	ssa_ulp_sock.type = SOCK_STREAM;
-	ssa_ulp_sock.state = SS_CONNECTED;
+static struct ssa_ulp_standin *ssa_ulp_borrow(struct sock *sk, const struct proto_ops *ops)
+{
+	struct ssa_ulp_standin *st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	struct socket *sock;
+
+	if (!st)
+		return NULL;
+	sock = &st->sa.socket;
+	sock->ops = ops;
+	sock->sk = sk;
+	sock->type = SOCK_STREAM;
+	sock->state = SS_CONNECTED;
 	write_lock_bh(&sk->sk_callback_lock);
-	real = sk->sk_socket;
-	sk->sk_socket = &ssa_ulp_sock;
+	st->real = sk->sk_socket;
+	if (st->real) {
+		st->sa.vfs_inode.i_ino = SOCK_INODE(st->real)->i_ino;
+		st->sa.vfs_inode.i_uid = SOCK_INODE(st->real)->i_uid;
+	}
+	sk->sk_socket = sock;
 	write_unlock_bh(&sk->sk_callback_lock);
-	return real;
+	return st;
 }
 
 /* Return: the ops kTLS left on the stand-in. */
-static const struct proto_ops *ssa_ulp_return(struct sock *sk, struct socket *real)
-	__releases(&ssa_ulp_lock)
+static const struct proto_ops *ssa_ulp_return(struct sock *sk, struct ssa_ulp_standin *st)
 {
-	const struct proto_ops *ops = READ_ONCE(ssa_ulp_sock.ops);
+	const struct proto_ops *ops = READ_ONCE(st->sa.socket.ops);
 
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_socket = real;
+	WARN_ON_ONCE(sk->sk_socket != &st->sa.socket);
+	sk->sk_socket = st->real;
 	write_unlock_bh(&sk->sk_callback_lock);
-	ssa_ulp_sock.sk = NULL;
-	mutex_unlock(&ssa_ulp_lock);
+	kfree(st);
 	return ops;
 }
 
@@ -544,13 +557,17 @@ int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk)
 {
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
-	struct socket *real;
+	struct ssa_ulp_standin *st;
 	int err;
 
+	st = ssa_ulp_borrow(sk, fam->base_ops);
+	if (!st) {
+		ssa_sock_set_error(ssk, "out of memory attaching kernel TLS");
+		return -ENOMEM;
+	}
 	WRITE_ONCE(sk->sk_prot, fam->base_prot);
-	real = ssa_ulp_borrow(sk, fam->base_ops);
 	err = fam->base_prot->setsockopt(sk, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
-	ssa_ulp_return(sk, real);
+	ssa_ulp_return(sk, st);
 	if (err) {
 		WRITE_ONCE(sk->sk_prot, &fam->prot);
 		ssa_sock_set_error(ssk, "kernel TLS unavailable: TCP_ULP \"tls\" failed (%d)", err);
@@ -593,13 +610,17 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
 	const struct proto_ops *ktls, *post;
-	struct socket *real;
+	struct ssa_ulp_standin *st;
 	int err;
 
-	real = ssa_ulp_borrow(sk, fam->base_ops);
+	st = ssa_ulp_borrow(sk, fam->base_ops);
+	if (!st) {
+		ssa_sock_set_error(ssk, "out of memory installing the kernel TLS keys");
+		return -ENOMEM;
+	}
 	err = ssa_ktls_set_key(sk, ssk, TLS_TX, tx, len) ?:
 	      ssa_ktls_set_key(sk, ssk, TLS_RX, rx, len);
-	ktls = ssa_ulp_return(sk, real);
+	ktls = ssa_ulp_return(sk, st);
 	if (err)
 		return err;	/* our ops stay: the socket carries nothing */
 	post = ssa_post_ops_get(ktls);
