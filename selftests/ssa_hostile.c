@@ -302,7 +302,7 @@ TEST_F(hostile, recvmsg_with_control_buffer)
 	ASSERT_EQ(6, n);
 	EXPECT_STREQ("after\n", buf);
 	EXPECT_EQ(0, msg.msg_flags & MSG_CTRUNC);
-	EXPECT_EQ(0, msg.msg_controllen);
+	EXPECT_EQ(0, (int)msg.msg_controllen);
 }
 
 /* An application cannot write alerts or handshake records itself. */

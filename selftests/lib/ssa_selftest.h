@@ -14,7 +14,7 @@
 static char selfdir[4096];
 
 /* The directory of the running binary, for lib/ helpers. */
-static void ssa_selfdir_init(const char *argv0)
+static inline void ssa_selfdir_init(const char *argv0)
 {
 	char *slash;
 
@@ -27,7 +27,7 @@ static void ssa_selfdir_init(const char *argv0)
 }
 
 /* lib/mkpki.sh into @dir, once. */
-static void ssa_make_pki(const char *dir)
+static inline void ssa_make_pki(const char *dir)
 {
 	char cmd[8192];
 
@@ -40,7 +40,7 @@ static void ssa_make_pki(const char *dir)
 }
 
 /* Wait (up to 10 s) until something listens on TCP @port. */
-static int ssa_wait_listening(unsigned short port)
+static inline int ssa_wait_listening(unsigned short port)
 {
 	int i;
 
