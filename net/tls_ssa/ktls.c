@@ -204,6 +204,10 @@ static struct {
 	struct proto_ops ops;
 } ssa_post_ops[SSA_POST_OPS_MAX];
 static DEFINE_MUTEX(ssa_post_ops_lock);	/* serialises building tables */
+/* tls.ko, pinned from the first cached table until unload: the tables
+ * point into it, and a tls.ko loaded again could reuse their addresses.
+ */
+static struct module *ssa_tls_module;
 
 static const struct proto_ops *ssa_ktls_ops(const struct socket *sock)
 {
@@ -459,12 +463,20 @@ static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *kt
 #endif
 }
 
-static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
+static const struct proto_ops *ssa_post_ops_get(struct sock *sk, const struct proto_ops *ktls)
 {
+	struct module *owner = inet_csk(sk)->icsk_ulp_ops->owner;
 	const struct proto_ops *ops = NULL;
 	unsigned int i;
 
 	mutex_lock(&ssa_post_ops_lock);
+	if (!ssa_tls_module) {
+		if (!try_module_get(owner))
+			goto out;
+		ssa_tls_module = owner;
+	} else if (WARN_ON_ONCE(ssa_tls_module != owner)) {
+		goto out;
+	}
 	for (i = 0; i < SSA_POST_OPS_MAX; i++) {
 		if (ssa_post_ops[i].ktls == ktls) {
 			ops = &ssa_post_ops[i].ops;
@@ -477,8 +489,18 @@ static const struct proto_ops *ssa_post_ops_get(const struct proto_ops *ktls)
 			break;
 		}
 	}
+out:
 	mutex_unlock(&ssa_post_ops_lock);
 	return ops;
+}
+
+/**
+ * ssa_ktls_exit() - let tls.ko go (module unload; no SSA socket is left)
+ */
+void ssa_ktls_exit(void)
+{
+	module_put(ssa_tls_module);
+	ssa_tls_module = NULL;
 }
 
 /* kTLS writes its proto_ops into sk->sk_socket->ops when it takes the ULP
@@ -623,9 +645,9 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 	ktls = ssa_ulp_return(sk, st);
 	if (err)
 		return err;	/* our ops stay: the socket carries nothing */
-	post = ssa_post_ops_get(ktls);
+	post = ssa_post_ops_get(sk, ktls);
 	if (!post) {
-		/* Cannot happen with kTLS's table count. */
+		/* Cannot happen with kTLS's table count and a live tls.ko. */
 		ssa_sock_set_error(ssk, "no room for kernel TLS's ops table");
 		return -ENOMEM;
 	}

@@ -404,6 +404,7 @@ unsigned int ssa_ktls_fill(const struct ssa_cipher_desc *desc, u16 version,
 int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk);
 int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 		     const u8 *tx, const u8 *rx, unsigned int len);
+void ssa_ktls_exit(void);
 
 /* --- record.c: non-data records after the handshake --------------------------- */
 
