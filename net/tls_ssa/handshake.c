@@ -599,12 +599,18 @@ static int ssa_hs_run(struct ssa_hs *hs)
 	int ret;
 
 	for (;;) {
+		long left;
+
 		ret = ssa_hs_flight(hs, cork);
 		if (!ret)
 			return 0;
 		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
-		if (time_after_eq(jiffies, deadline)) {
+		/* Once: a preemption between a check and a second read of
+		 * jiffies would hand the wait a negative timeout.
+		 */
+		left = (long)(deadline - jiffies);
+		if (left <= 0) {
 			ssa_sock_set_error(hs->ssk, "handshake timed out after %lu s",
 					   hs->timeout / HZ);
 			return -ETIMEDOUT;
@@ -612,7 +618,7 @@ static int ssa_hs_run(struct ssa_hs *hs)
 		/* Wake up now and then to notice a close() by the application. */
 		wait_event_interruptible_timeout(*sk_sleep(sk),
 			ssa_hs_can_progress(sk, ret == MBEDTLS_ERR_SSL_WANT_READ),
-			min_t(long, deadline - jiffies, HZ / 4));
+			min_t(long, left, HZ / 4));
 		if (hs->server ? ssa_server_abandoned(hs->ssk) :
 				 ssa_file_only_ours(hs->sock->file)) {
 			ssa_sock_set_error(hs->ssk, "handshake abandoned: the socket was closed");

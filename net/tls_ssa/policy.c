@@ -254,11 +254,21 @@ void ssa_policy_lock_down(void)
 }
 
 /**
- * ssa_policy_is_locked() - has the administrator locked the policy?
+ * ssa_policy_trust_replace() - replace the system anchors unless locked
+ * @pem: the new bundle, NUL-terminated
+ * @len: its length
  *
- * Return: true once "lock" was written.
+ * The lock is checked and the store replaced under the policy mutex, so
+ * a "lock" written meanwhile cannot be overtaken.
+ *
+ * Return: 0, -EPERM if locked, or as ssa_trust_replace().
  */
-bool ssa_policy_is_locked(void)
+int ssa_policy_trust_replace(const char *pem, size_t len)
 {
-	return READ_ONCE(ssa_locked);
+	int ret;
+
+	mutex_lock(&ssa_policy_lock);
+	ret = ssa_locked ? -EPERM : ssa_trust_replace(pem, len);
+	mutex_unlock(&ssa_policy_lock);
+	return ret;
 }

@@ -135,7 +135,7 @@ static ssize_t ssa_fs_trust_write(struct file *file, const char __user *ubuf,
 
 	if (IS_ERR(text))
 		return PTR_ERR(text);
-	ret = ssa_policy_is_locked() ? -EPERM : ssa_trust_replace(text, count);
+	ret = ssa_policy_trust_replace(text, count);
 	kvfree_sensitive(text, count + 1);
 	if (ret)
 		return ret;

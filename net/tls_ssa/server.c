@@ -94,9 +94,16 @@ static void ssa_listen_data_ready(struct sock *sk)
 		ssa_def_readable(sk);
 		return;
 	}
+	/* TCP may call this (Fast Open, a child's first data) on a listener
+	 * whose last reference is already gone, its state about to be
+	 * freed: touch only a live one.
+	 */
+	if (!refcount_inc_not_zero(&sk->sk_refcnt))
+		return;
 	ssk = ssa_sock_get(sk);
 	if (ssk && ssk->lsn)
 		ssa_listener_kick(ssk->lsn);
+	sock_put(sk);
 }
 
 /* --- taking connections off TCP's queue ---------------------------------- */
@@ -149,6 +156,10 @@ static int ssa_server_start(struct ssa_listener *lsn, struct socket *sock, struc
 	child->sk_data_ready = ssa_def_readable;
 	write_unlock_bh(&child->sk_callback_lock);
 
+	/* sock_graft() takes sk_uid from the socket's inode: the listener's
+	 * user, not the worker's root, until accept() grafts the caller's.
+	 */
+	SOCK_INODE(sock)->i_uid = sock_i_uid(lsn->sk);
 	lock_sock(child);
 	sock_graft(child, sock);
 	sock->state = SS_CONNECTED;
@@ -205,6 +216,10 @@ void ssa_server_done(struct ssa_sock *ssk, int err)
 	struct sock *lsk = lsn->sk;
 	bool queued = false;
 
+	/* The listener may be freed once its reference goes below; the
+	 * connection needs it no more.
+	 */
+	WRITE_ONCE(ssk->parent, NULL);
 	spin_lock_bh(&lsn->lock);
 	lsn->inflight--;
 	if (!err && !lsn->closed) {

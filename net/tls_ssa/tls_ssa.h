@@ -310,7 +310,7 @@ void ssa_policy_for(const char *exe, struct ssa_pol_settings *out);
 char *ssa_policy_profile(struct file *exe);
 bool ssa_policy_may_use(const char *exe, const char *path);
 void ssa_policy_lock_down(void);
-bool ssa_policy_is_locked(void);
+int ssa_policy_trust_replace(const char *pem, size_t len);
 void ssa_securityfs_init(void);
 void ssa_securityfs_exit(void);
 
