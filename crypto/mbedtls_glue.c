@@ -59,7 +59,7 @@ void *ssa_mbedtls_calloc(size_t n, size_t size)
 	/* calloc(0, x) may return NULL or a unique pointer; mbedTLS copes. */
 	if (!bytes)
 		bytes = 1;
-	p = kvzalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
+	p = kvzalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (p)
 		atomic_long_inc(&ssa_live_allocs);
 	return p;

@@ -231,6 +231,8 @@ expect "self-signed certificate" EKEYREJECTED "self-signed" hold $(cert self) --
 expect "unknown CA" EKEYREJECTED "unknown or untrusted" hold $(cert rogue) -- "${CA[@]}"
 expect "system store does not know the test CA" EKEYREJECTED "untrusted" hold $(cert srv) --
 expect "wrong key usage (clientAuth only)" EKEYREJECTED "key usage" hold $(cert clientonly) -- "${CA[@]}"
+expect "an unknown critical extension" EKEYREJECTED "certificate rejected" \
+	hold $(cert critext) -- "${CA[@]}"
 expect "wildcard covers one label only" EKEYREJECTED "hostname mismatch" \
 	hold $(cert wild) -- "${CA[@]}" -n a.b.example.test
 expect "address without IP SAN" EKEYREJECTED "hostname mismatch" \

@@ -203,6 +203,17 @@ check "verify = none, spelled out in [default], lets a program connect" \
 py_get "$PORT"
 check "while a profile keeps verification for python3" \
 	"err_has 'self-signed\|EKEYREJECTED\|rejected'"
+# A session made without verification must not outlive the policy that
+# allowed it: resumption skips the certificate checks.
+timeout 30 "$CLIENT" -s -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "under verify = none the next connection resumes" "err_has 'resumed=1'"
+load required <<EOF
+[default]
+verify = required
+EOF
+timeout 30 "$CLIENT" -s -G / localhost "$PORT" >"$W/out" 2>"$W/err"
+check "after verify = required is loaded, that session is not resumed" \
+	"err_has 'self-signed' && ! err_has 'resumed=1'"
 
 PORT=$((PORT + 1))
 python3 -c "

@@ -164,6 +164,14 @@ check "ALPN http/1.1 only" "has 'alpn=\"http/1.1\"'"
 curl -sS --http1.1 --cacert "$PKI/ca.pem" "https://localhost:$PORT/.ssa" >"$W/out" 2>"$W/err"
 check "curl --http1.1 negotiates http/1.1" "has 'alpn=\"http/1.1\"'"
 stop
+# RFC 7301: a protocol name is up to 255 bytes, on both ends.
+LONG=$(printf 'p%.0s' $(seq 255))
+server "${ECC[@]}" -a "$LONG"
+timeout 60 "$CLIENT" -A "$PKI/ca.pem" -a "$LONG" -s -G /.ssa localhost "$PORT" \
+	>"$W/out" 2>"$W/err"
+check "a 255-byte ALPN protocol name, SSA client to SSA server" \
+	"has \"alpn=\\\"$LONG\\\"\" && grep -q \"alpn=\\\"$LONG\\\"\" $W/err"
+stop
 
 # --- SSA client to SSA server, IPv4 and IPv6, echo of 4 MiB -----------------------
 head -c $((4 << 20)) /dev/urandom >"$W/blob"
@@ -202,6 +210,8 @@ for host in 127.0.0.1 ::1; do
 		done
 		check "SSA client resumes with SSA server, TLS $ver over $host" \
 			"[ $first = resumed=0 ] && has 'resumed=1' && grep -q 'resumed=1' $W/err"
+		check "the resumed connection reports the peer, TLS $ver over $host" \
+			"grep 'resumed=1' $W/err | grep -q 'peer=\"[^\"]'"
 	done
 done
 timeout 60 "$CLIENT" -A "$PKI/ca.pem" -n localhost -s -G /.ssa 127.0.0.1 "$PORT" \

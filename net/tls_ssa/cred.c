@@ -129,7 +129,7 @@ int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len)
 		return -ENOSPC;
 	}
 	if (!c) {
-		c = kzalloc(sizeof(*c), GFP_KERNEL);
+		c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 		if (!c)
 			return -ENOMEM;
 		kref_init(&c->ref);

@@ -51,6 +51,8 @@ struct workqueue_struct *ssa_srv_wq;
  * @alpn_buf: copy of the socket's ALPN list, split in place
  * @sig_algs: signature schemes the policy allows, 0-terminated
  * @verify: the policy requires the peer's certificate to verify
+ * @terms: the policy's terms a resumed session must have been made under
+ * @offered: the peer of the session offered, shown if it is resumed
  * @timeout: handshake timeout (policy), jiffies
  * @sni: server: the name the client asked for (NUL-terminated), or ""
  * @sock_err: errno of the last failed socket call in the bio
@@ -78,6 +80,8 @@ struct ssa_hs {
 	char alpn_buf[SSA_ALPN_LEN + 1];
 	u16 sig_algs[16];
 	bool verify;
+	struct ssa_session_terms terms;
+	struct ssa_session_peer offered;
 	unsigned long timeout;
 	char sni[TLS_SSA_STRING_MAX + 1];
 	int sock_err;
@@ -203,13 +207,15 @@ static int ssa_hs_policy(struct ssa_hs *hs)
 	struct ssa_pol_settings pol;
 	unsigned int i, n;
 
-	ssa_policy_for(ssk->profile, &pol);
+	ssa_policy_for_gen(ssk->profile, &pol, &hs->terms.policy_gen);
 	ssk->version_min = max_t(u16, ssk->version_min, pol.min_version);
 	ssk->version_max = min_t(u16, ssk->version_max, pol.max_version);
 	ssk->ciphers &= pol.ciphers;
 	ssk->groups &= pol.groups;
 	ssk->session_ttl = min_t(int, ssk->session_ttl, pol.session_ttl);
 	hs->verify = pol.verify;
+	hs->terms.verify = pol.verify;
+	hs->terms.sigalgs = pol.sigalgs;
 	hs->timeout = pol.handshake_timeout * HZ;
 	for (i = 0, n = 0; i < ssa_sigalgs_count && n < ARRAY_SIZE(hs->sig_algs) - 1; i++)
 		if (pol.sigalgs & BIT(i))
@@ -367,7 +373,7 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 		if (ret)
 			return ret;
 		if (hs->cache)
-			ssa_session_offer(&hs->ssl, hs->sess_key);
+			ssa_session_offer(&hs->ssl, hs->sess_key, &hs->offered);
 	}
 	mbedtls_ssl_set_bio(&hs->ssl, hs, ssa_bio_send, ssa_bio_recv, NULL);
 	mbedtls_ssl_set_export_keys_cb(&hs->ssl, ssa_export_keys, hs);
@@ -394,6 +400,17 @@ static bool ssa_hs_self_signed(struct ssa_hs *hs)
 
 	return c && !c->next && c->issuer_raw.len == c->subject_raw.len &&
 	       !memcmp(c->issuer_raw.p, c->subject_raw.p, c->subject_raw.len);
+}
+
+/* An error of mbedTLS's X.509 module (high-level code -0x2080..-0x3000,
+ * possibly plus a low-level ASN.1/OID/PK code).
+ */
+static bool ssa_is_x509_error(int ret)
+{
+	int high = -ret & 0x7f80;
+
+	return ret < 0 && high >= -MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE &&
+	       high <= -MBEDTLS_ERR_X509_FATAL_ERROR;
 }
 
 /**
@@ -427,6 +444,14 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 	    (ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE && flags && flags != (u32)-1)) {
 		ssa_sock_set_error(ssk, "certificate verify failed: %s",
 				   ssa_verify_reason(flags, self_signed));
+		return -EKEYREJECTED;
+	}
+	/* mbedTLS could not take the peer's certificate at all (a parse
+	 * failure, a critical extension it does not know): a rejection too.
+	 */
+	if (ret != MBEDTLS_ERR_X509_ALLOC_FAILED && ssa_is_x509_error(ret)) {
+		mbedtls_strerror(ret, why, sizeof(why));
+		ssa_sock_set_error(ssk, "peer certificate rejected: %s", why);
 		return -EKEYREJECTED;
 	}
 	switch (ret) {
@@ -649,11 +674,23 @@ static int ssa_hs_keep_results(struct ssa_hs *hs)
 	ssk->version = mbedtls_ssl_get_version_number(&hs->ssl);
 	ssk->cipher = mbedtls_ssl_get_ciphersuite_id_from_ssl(&hs->ssl);
 	ssk->resumed = hs->resumed;
-	strscpy(ssk->alpn_selected, alpn ?: "", sizeof(ssk->alpn_selected));
+	if (alpn && *alpn) {
+		ssk->alpn_selected = kstrdup(alpn, GFP_KERNEL_ACCOUNT);
+		if (!ssk->alpn_selected)
+			return -ENOMEM;
+	}
 	if (hs->server && hs->sni[0]) {
 		ssk->hostname = kstrdup(hs->sni, GFP_KERNEL);
 		if (!ssk->hostname)
 			return -ENOMEM;
+	}
+	/* A resumed session shows the peer its full handshake verified. */
+	if (!hs->server && hs->resumed && hs->offered.id) {
+		ssk->peer_identity = hs->offered.id;
+		ssk->peer_der = hs->offered.der;
+		ssk->peer_der_len = hs->offered.der_len;
+		memset(&hs->offered, 0, sizeof(hs->offered));
+		return 0;
 	}
 	if (!peer)
 		return 0;
@@ -725,6 +762,7 @@ static void ssa_hs_free(struct ssa_hs *hs)
 	mbedtls_ssl_free(&hs->ssl);
 	mbedtls_ssl_config_free(&hs->conf);
 	ssa_trust_put(hs->trust);
+	ssa_session_peer_free(&hs->offered);
 	kvfree_sensitive(hs, sizeof(*hs));
 }
 
@@ -752,7 +790,7 @@ static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 		goto out;
 	}
 	if (!hs->server)
-		hs->cache = ssa_session_key(ssk, hs->trust, hs->sess_key);
+		hs->cache = ssa_session_key(ssk, hs->trust, &hs->terms, hs->sess_key);
 	ret = ssa_hs_setup(hs);
 	if (ret) {
 		err = ssa_hs_error(ssk, ret, 0, 0, false, -1);

@@ -25,10 +25,12 @@
 /**
  * struct ssa_policy_obj - a published policy
  * @rcu: frees it after readers are done
+ * @gen: which load made it (0: the built-in policy); session.c keys on it
  * @p: the policy
  */
 struct ssa_policy_obj {
 	struct rcu_head rcu;
+	u64 gen;
 	struct ssa_policy p;
 };
 
@@ -36,6 +38,7 @@ static struct ssa_policy_obj __rcu *ssa_active;
 static DEFINE_MUTEX(ssa_policy_lock);	/* one writer; protects below */
 static struct ssa_pol_error ssa_last_error;
 static bool ssa_locked;
+static u64 ssa_generation;		/* loads so far */
 
 static struct ssa_policy_obj *ssa_policy_alloc(void)
 {
@@ -101,6 +104,7 @@ int ssa_policy_load(const char *text, size_t len)
 	} else if (ret) {
 		ssa_last_error = err;
 	} else {
+		o->gen = ++ssa_generation;
 		old = rcu_replace_pointer(ssa_active, o, lockdep_is_held(&ssa_policy_lock));
 		o = NULL;
 		ssa_last_error.line = 0;
@@ -110,6 +114,11 @@ int ssa_policy_load(const char *text, size_t len)
 	}
 	mutex_unlock(&ssa_policy_lock);
 	kvfree(o);
+	/* Sessions made under the old policy can never be offered again
+	 * (their keys name its generation): free them now.
+	 */
+	if (!ret)
+		ssa_session_flush();
 	return ret;
 }
 
@@ -163,6 +172,17 @@ char *ssa_policy_show(void)
  */
 void ssa_policy_for(const char *exe, struct ssa_pol_settings *out)
 {
+	ssa_policy_for_gen(exe, out, NULL);
+}
+
+/**
+ * ssa_policy_for_gen() - ssa_policy_for(), and which policy it came from
+ * @exe: the program's profile (ssa_policy_profile()), or NULL
+ * @out: [default] intersected with the program's profile
+ * @gen: out, if not NULL: the generation of the policy @out came from
+ */
+void ssa_policy_for_gen(const char *exe, struct ssa_pol_settings *out, u64 *gen)
+{
 	struct ssa_policy_obj *o;
 
 	rcu_read_lock();
@@ -171,6 +191,8 @@ void ssa_policy_for(const char *exe, struct ssa_pol_settings *out)
 		ssa_policy_effective(&o->p, exe, out);
 	else
 		ssa_pol_settings_defaults(out);
+	if (gen)
+		*gen = o ? o->gen : 0;
 	rcu_read_unlock();
 }
 

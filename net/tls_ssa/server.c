@@ -294,7 +294,7 @@ static struct ssa_listener *ssa_listener_create(struct sock *sk, struct ssa_sock
 
 	ssa_policy_for(ssk->profile, &pol);
 
-	lsn = kzalloc(sizeof(*lsn), GFP_KERNEL);
+	lsn = kzalloc(sizeof(*lsn), GFP_KERNEL_ACCOUNT);
 	if (!lsn)
 		return NULL;
 	lsn->sk = sk;

@@ -44,6 +44,8 @@
  * @node: on ssa_sessions, most recently stored first
  * @key: SHA-256 of the (peer, port, application, anchors) tuple
  * @expires: jiffies after which it is not offered
+ * @peer: the peer as the full handshake verified it: a resumed handshake
+ *	sees no certificate (TLS 1.3) or only the leaf (TLS 1.2)
  * @len: bytes in @blob
  * @blob: mbedtls_ssl_session_save() output
  */
@@ -51,6 +53,7 @@ struct ssa_session {
 	struct list_head node;
 	u8 key[SSA_SESSION_KEY_LEN];
 	unsigned long expires;
+	struct ssa_session_peer peer;
 	size_t len;
 	u8 blob[];
 };
@@ -75,8 +78,20 @@ static LIST_HEAD(ssa_sessions);
 static unsigned int ssa_sessions_count;
 static DEFINE_SPINLOCK(ssa_sessions_lock);
 
+/**
+ * ssa_session_peer_free() - drop a remembered peer
+ * @p: the peer; emptied
+ */
+void ssa_session_peer_free(struct ssa_session_peer *p)
+{
+	kfree(p->id);
+	kfree(p->der);
+	memset(p, 0, sizeof(*p));
+}
+
 static void ssa_session_free(struct ssa_session *s)
 {
+	ssa_session_peer_free(&s->peer);
 	kfree_sensitive(s);
 }
 
@@ -84,11 +99,17 @@ static void ssa_session_free(struct ssa_session *s)
  * ssa_session_key() - the cache key of a client connection
  * @ssk: the socket (connected)
  * @trust: the anchors its handshake verifies against
+ * @terms: the policy's verification mode, signature schemes and generation
  * @key: out, SSA_SESSION_KEY_LEN bytes
+ *
+ * A session made under verify = none, or with a signature scheme a newer
+ * policy forbids, is never offered by a connection that would verify or
+ * refuse it; nor is any session across a policy load.
  *
  * Return: true if the socket may use the cache.
  */
-bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust, u8 *key)
+bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust,
+		     const struct ssa_session_terms *terms, u8 *key)
 {
 	const struct sock *sk = ssk->sk;
 	mbedtls_sha256_context h;
@@ -121,15 +142,18 @@ bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust, u8 *ke
 	mbedtls_sha256_update(&h, (const u8 *)&ssk->ciphers, sizeof(ssk->ciphers));
 	mbedtls_sha256_update(&h, (const u8 *)&ssk->groups, sizeof(ssk->groups));
 	mbedtls_sha256_update(&h, ssa_trust_digest(trust), SSA_SESSION_KEY_LEN);
+	mbedtls_sha256_update(&h, (const u8 *)terms, sizeof(*terms));
 	mbedtls_sha256_update(&h, (const u8 *)name, strlen(name) + 1);
 	mbedtls_sha256_finish(&h, key);
 	mbedtls_sha256_free(&h);
 	return true;
 }
 
-/* Store a session under @key, replacing an older one. */
-static void ssa_session_store(const u8 *key, const mbedtls_ssl_session *sess,
-			      unsigned int ttl)
+/* Store a session under @key, replacing an older one; it remembers
+ * @ssk's peer (a copy: without memory, a resumed connection shows none).
+ */
+static void ssa_session_store(const struct ssa_sock *ssk, const u8 *key,
+			      const mbedtls_ssl_session *sess, unsigned int ttl)
 {
 	struct ssa_session *s, *old = NULL, *evict = NULL, *it;
 	size_t len = 0;
@@ -146,6 +170,13 @@ static void ssa_session_store(const u8 *key, const mbedtls_ssl_session *sess,
 	}
 	memcpy(s->key, key, sizeof(s->key));
 	s->expires = jiffies + (unsigned long)ttl * HZ;
+	if (ssk->peer_identity && ssk->peer_der) {
+		s->peer.id = kstrdup(ssk->peer_identity, GFP_KERNEL_ACCOUNT);
+		s->peer.der = kmemdup(ssk->peer_der, ssk->peer_der_len, GFP_KERNEL_ACCOUNT);
+		s->peer.der_len = ssk->peer_der_len;
+		if (!s->peer.id || !s->peer.der)
+			ssa_session_peer_free(&s->peer);
+	}
 
 	spin_lock_bh(&ssa_sessions_lock);
 	list_for_each_entry(it, &ssa_sessions, node) {
@@ -174,12 +205,15 @@ static void ssa_session_store(const u8 *key, const mbedtls_ssl_session *sess,
  * ssa_session_offer() - offer a cached session in a client handshake
  * @ssl: the client context, set up, handshake not started
  * @key: the connection's cache key
+ * @peer: out: the session's peer, for the caller to keep if the server
+ *	resumes it (ssa_session_peer_free() it otherwise)
  *
  * Takes the entry out of the cache (single use).
  *
  * Return: true if a session was set.
  */
-bool ssa_session_offer(mbedtls_ssl_context *ssl, const u8 *key)
+bool ssa_session_offer(mbedtls_ssl_context *ssl, const u8 *key,
+		       struct ssa_session_peer *peer)
 {
 	struct ssa_session *s = NULL, *it;
 	mbedtls_ssl_session sess;
@@ -202,6 +236,10 @@ bool ssa_session_offer(mbedtls_ssl_context *ssl, const u8 *key)
 	ok = ok && !mbedtls_ssl_session_load(&sess, s->blob, s->len) &&
 	     !mbedtls_ssl_set_session(ssl, &sess);
 	mbedtls_ssl_session_free(&sess);
+	if (ok) {
+		*peer = s->peer;
+		memset(&s->peer, 0, sizeof(s->peer));
+	}
 	ssa_session_free(s);
 	return ok;
 }
@@ -247,7 +285,7 @@ void ssa_session_keep(struct ssa_sock *ssk, mbedtls_ssl_context *ssl, const u8 *
 
 		if (sess.ticket_len && sess.ticket_lifetime)
 			ttl = min_t(unsigned int, ttl, sess.ticket_lifetime);
-		ssa_session_store(key, &sess, ttl);
+		ssa_session_store(ssk, key, &sess, ttl);
 	}
 	mbedtls_ssl_session_free(&sess);
 }
@@ -271,7 +309,7 @@ int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len)
 	mbedtls_ssl_session_init(&sess);
 	ret = ssa_mbedtls_tls13_ticket(&sess, r->suite, ssk->hostname, r->rms, msg, len);
 	if (!ret)
-		ssa_session_store(r->key, &sess,
+		ssa_session_store(ssk, r->key, &sess,
 				  min_t(unsigned int, r->ttl, sess.ticket_lifetime));
 	mbedtls_ssl_session_free(&sess);
 	if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR) {
@@ -291,15 +329,29 @@ void ssa_resume_free(struct ssa_resume *r)
 }
 
 /**
+ * ssa_session_flush() - forget every cached session
+ *
+ * A new policy generation makes every key of the old one unreachable.
+ */
+void ssa_session_flush(void)
+{
+	struct ssa_session *s, *tmp;
+	LIST_HEAD(old);
+
+	spin_lock_bh(&ssa_sessions_lock);
+	list_splice_init(&ssa_sessions, &old);
+	ssa_sessions_count = 0;
+	spin_unlock_bh(&ssa_sessions_lock);
+	list_for_each_entry_safe(s, tmp, &old, node) {
+		list_del(&s->node);
+		ssa_session_free(s);
+	}
+}
+
+/**
  * ssa_session_exit() - empty the cache (module unload)
  */
 void ssa_session_exit(void)
 {
-	struct ssa_session *s, *tmp;
-
-	list_for_each_entry_safe(s, tmp, &ssa_sessions, node) {
-		list_del(&s->node);
-		ssa_session_free(s);
-	}
-	ssa_sessions_count = 0;
+	ssa_session_flush();
 }

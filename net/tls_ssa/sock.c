@@ -77,6 +77,7 @@ static void ssa_sk_destruct(struct sock *sk)
 		kfree(ssk->peer_identity);
 		kfree(ssk->peer_der);
 		kfree(ssk->alpn);
+		kfree(ssk->alpn_selected);
 		ssa_trust_put(ssk->trust);
 		ssa_creds_put(ssk->creds);
 		ssa_listener_free(ssk->lsn);
@@ -174,7 +175,7 @@ static int ssa_app_capture(struct ssa_sock *ssk)
 	}
 	path = d_path(&exe->f_path, buf, PATH_MAX);
 	if (!IS_ERR(path)) {
-		ssk->exe = kstrdup(path, GFP_KERNEL);
+		ssk->exe = kstrdup(path, GFP_KERNEL_ACCOUNT);
 		if (!ssk->exe)
 			err = -ENOMEM;
 	}
@@ -270,6 +271,7 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent)
 	ssk->app = parent->app;
 	ssk->pid = parent->pid;
 	ssk->state = SSA_HANDSHAKE;
+	set_bit(SSA_F_SERVER, &ssk->flags);
 	ssa_sock_publish(sk, ssk);
 	return 0;
 
@@ -360,7 +362,8 @@ static size_t ssa_state_bytes(void)
 	spin_lock_bh(&ssa_socks_lock);
 	list_for_each_entry(ssk, &ssa_socks, node) {
 		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) + ksize(ssk->profile) +
-		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume);
+		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume) +
+		       ksize(ssk->alpn_selected);
 		if (READ_ONCE(ssk->state) >= SSA_HANDSHAKE)
 			sum += ksize(ssk->hostname) + ksize(ssk->alpn);
 	}
@@ -500,7 +503,7 @@ long ssa_sock_count(void)
  */
 int ssa_sock_init(void)
 {
-	ssa_sock_cache = KMEM_CACHE(ssa_sock, 0);
+	ssa_sock_cache = KMEM_CACHE(ssa_sock, SLAB_ACCOUNT);
 	return ssa_sock_cache ? 0 : -ENOMEM;
 }
 

@@ -103,7 +103,7 @@ static int ssa_set_hostname(struct ssa_sock *ssk, const void *val,
 		ssa_sock_set_error(ssk, "TLS_REMOTE_HOSTNAME: not a valid host name");
 		return -EINVAL;
 	}
-	copy = kstrdup(name, GFP_KERNEL);
+	copy = kstrdup(name, GFP_KERNEL_ACCOUNT);
 	if (!copy)
 		return -ENOMEM;
 	kfree(ssk->hostname);
@@ -133,7 +133,7 @@ static int ssa_set_alpn(struct ssa_sock *ssk, const void *val, unsigned int len)
 			goto bad;
 		p += l;
 	} while (*p++ == ',');
-	copy = kstrdup(list, GFP_KERNEL);
+	copy = kstrdup(list, GFP_KERNEL_ACCOUNT);
 	if (!copy)
 		return -ENOMEM;
 	kfree(ssk->alpn);
@@ -360,7 +360,7 @@ static int ssa_get_resumed(struct ssa_sock *ssk, void *buf, unsigned int *len)
 
 static int ssa_get_alpn(struct ssa_sock *ssk, void *buf, unsigned int *len)
 {
-	return ssa_established(ssk) ? ssa_put_string(ssk->alpn_selected, buf, len) : -ENOTCONN;
+	return ssa_established(ssk) ? ssa_put_string(ssk->alpn_selected ?: "", buf, len) : -ENOTCONN;
 }
 
 /* On a client, the name it asked for; on an accepted socket, the SNI. */
@@ -406,7 +406,7 @@ static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *va
 	int n;
 
 	if (len > sizeof(begin) - 1 && !memcmp(val, begin, sizeof(begin) - 1)) {
-		pem = kvmalloc(len + 1, GFP_KERNEL);
+		pem = kvmalloc(len + 1, GFP_KERNEL_ACCOUNT);
 		if (!pem)
 			return ERR_PTR(-ENOMEM);
 		memcpy(pem, val, len);
@@ -455,7 +455,7 @@ static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int l
 	pem = ssa_opt_pem(ssk, "TLS_TRUSTED_PEER_CERTIFICATES", val, len, &plen, false);
 	if (IS_ERR(pem))
 		return PTR_ERR(pem);
-	t = ssa_trust_parse(pem, plen, &why);
+	t = ssa_trust_pinned(pem, plen, &why);
 	kvfree_sensitive(pem, plen + 1);
 	if (IS_ERR(t)) {
 		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: %s", why);
@@ -571,7 +571,7 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 	if (optlen > SSA_OPT_VAL_MAX)
 		return -EINVAL;
 
-	val = kvmalloc(max(optlen, 1U), GFP_KERNEL);
+	val = kvmalloc(max(optlen, 1U), GFP_KERNEL_ACCOUNT);
 	if (!val)
 		return -ENOMEM;
 	if (copy_from_sockptr(val, optval, optlen)) {

@@ -38,6 +38,8 @@ enum {
 	SSA_F_CLOSE_SENT,	/* our close_notify went out */
 	SSA_F_RX_EOF,		/* the peer's close_notify arrived */
 	SSA_F_RX_BUSY,		/* a reader owns the receive path (record.c) */
+	SSA_F_TCP_FAILED,	/* SSA_FAILED because TCP never connected */
+	SSA_F_SERVER,		/* a connection a listener accepted */
 };
 
 /**
@@ -103,7 +105,7 @@ struct ssa_app {
  * @trust: pinned anchors (TLS_TRUSTED_PEER_CERTIFICATES) or NULL
  * @version: negotiated TLS version
  * @cipher: negotiated suite (IANA)
- * @alpn_selected: negotiated ALPN protocol or ""
+ * @alpn_selected: negotiated ALPN protocol (1-255 bytes, RFC 7301), or NULL
  * @peer_identity: peer certificate subject, or NULL
  * @peer_der: the peer's chain as DER certificates back to back, or NULL
  * @peer_der_len: bytes in @peer_der
@@ -138,7 +140,7 @@ struct ssa_sock {
 	struct ssa_trust *trust;
 	u16 version;
 	u16 cipher;
-	char alpn_selected[32];
+	char *alpn_selected;
 	char *peer_identity;
 	u8 *peer_der;
 	u32 peer_der_len;
@@ -264,6 +266,7 @@ void *ssa_read_file_granted(const char *path, size_t *len);
 int ssa_init_path(const char *name, struct path *out);
 struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err);
 struct ssa_trust *ssa_trust_system(void);
+struct ssa_trust *ssa_trust_pinned(const char *pem, size_t len, const char **err);
 struct ssa_trust *ssa_trust_get(struct ssa_trust *t);
 void ssa_trust_put(struct ssa_trust *t);
 struct mbedtls_x509_crt *ssa_trust_chain(struct ssa_trust *t);
@@ -307,6 +310,7 @@ int ssa_policy_load(const char *text, size_t len);
 int ssa_policy_last_error(char *buf, size_t size);
 char *ssa_policy_show(void);
 void ssa_policy_for(const char *exe, struct ssa_pol_settings *out);
+void ssa_policy_for_gen(const char *exe, struct ssa_pol_settings *out, u64 *gen);
 char *ssa_policy_profile(struct file *exe);
 bool ssa_policy_may_use(const char *exe, const char *path);
 void ssa_policy_lock_down(void);
@@ -317,8 +321,37 @@ void ssa_securityfs_exit(void);
 /* --- session.c: client session resumption ------------------------------------ */
 
 struct mbedtls_ssl_context;
-bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust, u8 *key);
-bool ssa_session_offer(struct mbedtls_ssl_context *ssl, const u8 *key);
+/**
+ * struct ssa_session_terms - what a session was verified and negotiated
+ * under, besides the socket's own limits
+ * @policy_gen: the policy's generation (ssa_policy_for_gen())
+ * @sigalgs: signature schemes allowed (bitmask over ssa_sigalgs[])
+ * @verify: the peer's chain and name were verified
+ */
+struct ssa_session_terms {
+	u64 policy_gen;
+	u32 sigalgs;
+	u32 verify;
+};
+
+bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust,
+		     const struct ssa_session_terms *terms, u8 *key);
+void ssa_session_flush(void);
+/**
+ * struct ssa_session_peer - the peer a cached session was made with
+ * @id: its subject (TLS_PEER_IDENTITY), or NULL
+ * @der: its chain, DER certificates back to back, or NULL
+ * @der_len: bytes in @der
+ */
+struct ssa_session_peer {
+	char *id;
+	u8 *der;
+	u32 der_len;
+};
+
+bool ssa_session_offer(struct mbedtls_ssl_context *ssl, const u8 *key,
+		       struct ssa_session_peer *peer);
+void ssa_session_peer_free(struct ssa_session_peer *p);
 void ssa_session_keep(struct ssa_sock *ssk, struct mbedtls_ssl_context *ssl, const u8 *key);
 int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len);
 void ssa_resume_free(struct ssa_resume *r);

@@ -34,6 +34,8 @@
  *	(freeing mbedTLS objects may sleep)
  * @count: certificates parsed
  * @digest: SHA-256 over the certificates, identifying the set
+ * @pinned_node: on ssa_pinned, if the store was pinned by a program
+ * @pem_digest: SHA-256 of the PEM text it was pinned from
  * @crt: the certificates, a chain in mbedTLS's sense
  */
 struct ssa_trust {
@@ -41,10 +43,18 @@ struct ssa_trust {
 	struct rcu_work free_work;
 	int count;
 	u8 digest[SSA_SESSION_KEY_LEN];
+	struct list_head pinned_node;
+	u8 pem_digest[SSA_SESSION_KEY_LEN];
 	mbedtls_x509_crt crt;
 };
 
 static struct ssa_trust __rcu *ssa_system_trust;
+/* Pinned stores, shared by the text they were parsed from: a thousand
+ * sockets pinning the same bundle hold one parsed copy.  Bottom halves:
+ * the last reference may go in sk_destruct.
+ */
+static LIST_HEAD(ssa_pinned);
+static DEFINE_SPINLOCK(ssa_pinned_lock);
 static DEFINE_MUTEX(ssa_trust_lock);	/* serialises publishing */
 
 /* The whole of an open regular file, NUL-terminated. */
@@ -150,6 +160,11 @@ static void ssa_trust_release(struct kref *ref)
 {
 	struct ssa_trust *t = container_of(ref, struct ssa_trust, ref);
 
+	if (!list_empty(&t->pinned_node)) {
+		spin_lock_bh(&ssa_pinned_lock);
+		list_del(&t->pinned_node);
+		spin_unlock_bh(&ssa_pinned_lock);
+	}
 	INIT_RCU_WORK(&t->free_work, ssa_trust_free_work);
 	queue_rcu_work(ssa_wq, &t->free_work);
 }
@@ -205,10 +220,11 @@ struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 	struct ssa_trust *t;
 	int ret;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&t->ref);
+	INIT_LIST_HEAD(&t->pinned_node);
 	mbedtls_x509_crt_init(&t->crt);
 	ret = mbedtls_x509_crt_parse(&t->crt, (const u8 *)pem, len + 1);
 	if (ret < 0 || !t->crt.raw.p) {
@@ -226,6 +242,44 @@ struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 	}
 	mbedtls_sha256_finish(&h, t->digest);
 	mbedtls_sha256_free(&h);
+	return t;
+}
+
+/**
+ * ssa_trust_pinned() - a program's own anchors (TLS_TRUSTED_PEER_CERTIFICATES)
+ * @pem: NUL-terminated PEM, one or more certificates
+ * @len: bytes in @pem, without the NUL
+ * @err: out: a reason in words on failure
+ *
+ * The same text pinned again, by any socket, shares the store parsed the
+ * first time; it is charged to the memory cgroup of the first.
+ *
+ * Return: a store with a reference for the caller, or an ERR_PTR.
+ */
+struct ssa_trust *ssa_trust_pinned(const char *pem, size_t len, const char **err)
+{
+	u8 d[SSA_SESSION_KEY_LEN];
+	struct ssa_trust *t;
+
+	if (mbedtls_sha256((const u8 *)pem, len, d, 0)) {
+		*err = "cannot hash the certificates";
+		return ERR_PTR(-EINVAL);
+	}
+	spin_lock_bh(&ssa_pinned_lock);
+	list_for_each_entry(t, &ssa_pinned, pinned_node) {
+		if (!memcmp(t->pem_digest, d, sizeof(d)) && kref_get_unless_zero(&t->ref)) {
+			spin_unlock_bh(&ssa_pinned_lock);
+			return t;
+		}
+	}
+	spin_unlock_bh(&ssa_pinned_lock);
+	t = ssa_trust_parse(pem, len, err);
+	if (IS_ERR(t))
+		return t;
+	memcpy(t->pem_digest, d, sizeof(d));
+	spin_lock_bh(&ssa_pinned_lock);
+	list_add(&t->pinned_node, &ssa_pinned);
+	spin_unlock_bh(&ssa_pinned_lock);
 	return t;
 }
 

@@ -17,6 +17,7 @@
 #   weak.{pem,key}          the localhost names, RSA 1024 (too small to serve)
 #   client.{pem,key}        client certificate (clientAuth), from ca
 #   rogueclient.{pem,key}   client certificate from rogueca
+#   critext.{pem,key}       localhost, with a critical extension nobody knows
 set -e
 D=$1
 mkdir -p "$D"
@@ -52,9 +53,9 @@ commonName = supplied
 CNF
 }
 
-# leaf CA NAME SAN EKU [startdate enddate] [keyalg]
+# leaf CA NAME SAN EKU [startdate enddate] [keyalg] [extra extension line]
 leaf() {
-	local ca=$1 name=$2 san=$3 eku=$4 start=${5:-} end=${6:-} alg=${7:-ec}
+	local ca=$1 name=$2 san=$3 eku=$4 start=${5:-} end=${6:-} alg=${7:-ec} extra=${8:-}
 	case $alg in
 	rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null ;;
 	rsa1024) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$name.key" 2>/dev/null ;;
@@ -65,6 +66,7 @@ leaf() {
 	openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=${cn#DNS:}" 2>/dev/null
 	printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:FALSE\n' \
 		"$san" "$eku" >"$name.ext"
+	[ -z "$extra" ] || echo "$extra" >>"$name.ext"
 	local dates=(-days 365)
 	[ -n "$start" ] && dates=(-startdate "$start" -enddate "$end")
 	openssl ca -batch -config "$ca.cnf" -extfile "$name.ext" -notext -in "$name.csr" \
@@ -87,6 +89,7 @@ leaf ca p384 "$NAMES" serverAuth "" "" p384
 leaf ca weak "$NAMES" serverAuth "" "" rsa1024
 leaf ca client "DNS:client.example" clientAuth
 leaf rogueca rogueclient "DNS:client.example" clientAuth
+leaf ca critext "$NAMES" serverAuth "" "" ec "1.3.6.1.4.1.55555.1=critical,ASN1:NULL"
 key self
 openssl req -x509 -new -key self.key -out self.pem -subj "/CN=localhost" -days 365 \
 	-addext "subjectAltName=$NAMES" 2>/dev/null
