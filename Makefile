@@ -23,7 +23,7 @@ kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
 SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload \
-	selftests/ssa_hostile selftests/ssa_hostile32 selftests/lib/tls_raw_peer
+	selftests/ssa_hostile selftests/ssa_hostile32 selftests/ssa_connect selftests/lib/tls_raw_peer
 SAMPLES := samples/ssa_client samples/ssa_server
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi

@@ -86,26 +86,37 @@ static int ssa_sk_init(struct sock *sk)
  * context, socket bh-locked; stays installed (harmless) until the worker
  * removes it.
  */
+/* TCP moved on while we are SSA_CONNECTING: start the handshake once it
+ * is up, or fail if it gave up.  Any context; the cmpxchg makes it happen
+ * once, whether the state hook or connect() itself sees it first.
+ */
+static void ssa_connect_progress(struct sock *sk, struct ssa_sock *ssk)
+{
+	int st = inet_sk_state_load(sk);
+
+	if (READ_ONCE(ssk->state) != SSA_CONNECTING)
+		return;
+	if (st == TCP_ESTABLISHED) {
+		ssk->hs_err = -ECONNABORTED;	/* if it cannot start */
+		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_HANDSHAKE) == SSA_CONNECTING &&
+		    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket)))
+			WRITE_ONCE(ssk->state, SSA_FAILED);
+	} else if (st == TCP_CLOSE) {
+		ssk->hs_err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
+		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED) == SSA_CONNECTING) {
+			set_bit(SSA_F_TCP_FAILED, &ssk->flags);
+			ssa_sock_set_error(ssk, "TCP connect failed (%d)", ssk->hs_err);
+		}
+	}
+}
+
 static void ssa_state_change(struct sock *sk)
 {
 	struct ssa_sock *ssk = ssa_sock_get(sk);
-	int st = inet_sk_state_load(sk);
 
 	if (!ssk)
 		return;
-	if (READ_ONCE(ssk->state) == SSA_CONNECTING) {
-		if (st == TCP_ESTABLISHED) {
-			ssk->hs_err = -ECONNABORTED;	/* if it cannot start */
-			if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_HANDSHAKE) ==
-			    SSA_CONNECTING &&
-			    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket)))
-				WRITE_ONCE(ssk->state, SSA_FAILED);
-		} else if (st == TCP_CLOSE) {
-			ssk->hs_err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
-			if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED) == SSA_CONNECTING)
-				ssa_sock_set_error(ssk, "TCP connect failed (%d)", ssk->hs_err);
-		}
-	}
+	ssa_connect_progress(sk, ssk);
 	ssk->orig_state_change(sk);
 }
 
@@ -185,6 +196,16 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 		release_sock(sk);
 		return -EISCONN;
 	case SSA_FAILED:
+		/* TCP's connect failed before any TLS: like TCP, it may be
+		 * tried again (to the same or another address).
+		 */
+		if (test_bit(SSA_F_TCP_FAILED, &ssk->flags) && sk->sk_state == TCP_CLOSE) {
+			clear_bit(SSA_F_TCP_FAILED, &ssk->flags);
+			ssk->hs_err = 0;
+			WRITE_ONCE(ssk->state, SSA_IDLE);
+			ssa_state_change_unhook(sk, ssk);
+			break;
+		}
 		release_sock(sk);
 		return ssa_sock_error(ssk);
 	default:
@@ -199,6 +220,14 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 
 	/* TCP's own connect; reaching ESTABLISHED starts the handshake. */
 	err = fam->base_ops->connect(sock, uaddr, addr_len, flags);
+	/* A signal in SYN_SENT: TCP goes on connecting, as it does for a
+	 * TCP socket, and so does the handshake once it is up; connect()
+	 * again waits for it (or says EALREADY).
+	 */
+	if (err == -ERESTARTSYS || err == -EINTR) {
+		ssa_connect_progress(sk, ssk);
+		return err;
+	}
 	if (err && err != -EINPROGRESS) {
 		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_IDLE) == SSA_CONNECTING) {
 			/* TCP never got anywhere: the socket may try again. */
@@ -214,9 +243,9 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 		 */
 		if (READ_ONCE(ssk->state) == SSA_FAILED)
 			return err;
-		if (err == -ERESTARTSYS || err == -EINTR)
-			return err;
 	}
+	/* TCP may have been up before the hook could see it change. */
+	ssa_connect_progress(sk, ssk);
 	if (nonblock)
 		return -EINPROGRESS;
 	return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
@@ -360,6 +389,17 @@ static int ssa_setsockopt(struct socket *sock, int level, int optname,
 		return ssa_sockopt_set(sock->sk, optname, optval, optlen);
 	if (level == SOL_TLS || (level == SOL_TCP && optname == TCP_ULP))
 		return -EOPNOTSUPP;
+	/* Fast Open would put data in the SYN before any TLS, and connect()
+	 * would return before TCP is up, with no state change to start the
+	 * handshake from.
+	 */
+	if (level == SOL_TCP && optname == TCP_FASTOPEN_CONNECT) {
+		struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+
+		if (ssk)
+			ssa_sock_set_error(ssk, "TCP Fast Open (TCP_FASTOPEN_CONNECT) is not supported on IPPROTO_TLS sockets");
+		return -EOPNOTSUPP;
+	}
 	return fam->base_ops->setsockopt(sock, level, optname, optval, optlen);
 }
 
