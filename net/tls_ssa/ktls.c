@@ -216,7 +216,8 @@ static const struct proto_ops *ssa_ktls_ops(const struct socket *sock)
 
 	for (i = 0; i < SSA_POST_OPS_MAX; i++)
 		if (&ssa_post_ops[i].ops == ops)
-			return ssa_post_ops[i].ktls;
+			/* pairs with ssa_post_ops_get()'s release */
+			return smp_load_acquire(&ssa_post_ops[i].ktls);
 	return ops;
 }
 
@@ -336,7 +337,8 @@ static int ssa_post_shutdown(struct socket *sock, int how)
 
 	/* shutdown() takes SHUT_RD/WR/RDWR (0/1/2); SHUT_WR/RDWR stop sending. */
 	if (ssk && how >= SHUT_WR && how <= SHUT_RDWR)
-		ssa_send_close_notify(sock, ssk, 0);
+		ssa_send_close_notify(sock, ssk, sock->file && (sock->file->f_flags & O_NONBLOCK) ?
+				      MSG_DONTWAIT : 0);
 	return ssa_ktls_ops(sock)->shutdown(sock, how);
 }
 
@@ -399,6 +401,7 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 			    size_t size, int flags)
 {
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
+	struct ssa_rx_budget b;
 	struct ssa_sock *ssk;
 	int ret;
 
@@ -413,9 +416,17 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 	ret = ssa_rx_lock(ssk, flags & MSG_DONTWAIT);
 	if (ret)
 		return ret;
-	ret = ssa_rx_ready(sock, ktls, ssk, flags & MSG_DONTWAIT);
-	if (ret > 0)
-		ret = ssa_rx_data(sock, ktls, ssk, msg, size, flags);
+	ssa_rx_budget_init(&b, sock->sk, flags & MSG_DONTWAIT);
+	for (;;) {
+		int ready = ssa_rx_ready(sock, ktls, ssk, flags & MSG_DONTWAIT, &b);
+
+		ret = ready > 0 ? ssa_rx_data(sock, ktls, ssk, msg, size, flags) : ready;
+		if (ready != 2 || ret)
+			break;
+		ret = ssa_rx_empty_again(sock->sk, &b, flags & MSG_DONTWAIT, flags & MSG_PEEK);
+		if (ret)
+			break;
+	}
 	ssa_rx_unlock(ssk);
 	return ret;
 }
@@ -430,6 +441,7 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
 	int nb = (flags & SPLICE_F_NONBLOCK) || (sock->file->f_flags & O_NONBLOCK) ?
 		 MSG_DONTWAIT : 0;
+	struct ssa_rx_budget b;
 	struct ssa_sock *ssk;
 	int ret = ssa_post_gate(sock, &ssk);
 
@@ -438,9 +450,18 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 	ret = ssa_rx_lock(ssk, nb);
 	if (ret)
 		return ret;
-	ret = ssa_rx_ready(sock, ktls, ssk, nb);
-	if (ret > 0)
-		ret = ktls->splice_read(sock, ppos, pipe, len, flags);
+	ssa_rx_budget_init(&b, sock->sk, nb);
+	for (;;) {
+		int ready = ssa_rx_ready(sock, ktls, ssk, nb, &b);
+
+		/* kTLS's splice_read takes an empty record off as it reads 0. */
+		ret = ready > 0 ? ktls->splice_read(sock, ppos, pipe, len, flags) : ready;
+		if (ready != 2 || ret)
+			break;
+		ret = ssa_rx_empty_again(sock->sk, &b, nb, false);
+		if (ret)
+			break;
+	}
 	ssa_rx_unlock(ssk);
 	return ret;
 }
@@ -484,7 +505,8 @@ static const struct proto_ops *ssa_post_ops_get(struct sock *sk, const struct pr
 		}
 		if (!ssa_post_ops[i].ktls) {
 			ssa_post_ops_setup(&ssa_post_ops[i].ops, ktls);
-			ssa_post_ops[i].ktls = ktls;
+			/* the table is built before it can be matched */
+			smp_store_release(&ssa_post_ops[i].ktls, ktls);
 			ops = &ssa_post_ops[i].ops;
 			break;
 		}
@@ -512,27 +534,35 @@ void ssa_ktls_exit(void)
  * sk->sk_socket points to a struct socket of the call's own carrying the
  * genuine stream ops, and afterwards we read which ops kTLS chose from it.
  *
- * Anyone may look at sk->sk_socket meanwhile: sock_i_ino() and
- * sock_i_uid() (/proc/net/tcp, inet_diag, ss) go from it to the inode
- * around it under sk_callback_lock.  So the stand-in is a whole
- * struct socket_alloc whose inode carries the real socket's number and
- * owner, and it is freed only after sk_socket points back.  Each socket
- * has its own, so no lock is shared between sockets.
+ * Anyone may look at sk->sk_socket meanwhile, and some without a lock:
+ * sock_i_ino() and sock_i_uid() (/proc/net/tcp, inet_diag, ss) go from it
+ * to the inode around it, tcp_poll() sets SOCK_NOSPACE in its flags, and
+ * kTLS's receive parser may call through its ops from softirq.  So the
+ * stand-in is a whole struct socket_alloc whose inode carries the real
+ * socket's number and owner, with the real socket's file and flags; it
+ * belongs to the socket (ssk->standin) and is freed only with it, since
+ * whoever read the pointer before it was put back may still use it.
+ * Each socket has its own, so nothing is shared between sockets.
  */
 struct ssa_ulp_standin {
 	struct socket_alloc sa;
 	struct socket *real;
 };
 
-static struct ssa_ulp_standin *ssa_ulp_borrow(struct sock *sk, const struct proto_ops *ops)
+static struct socket *ssa_ulp_borrow(struct sock *sk, struct ssa_sock *ssk,
+				     const struct proto_ops *ops)
 {
-	struct ssa_ulp_standin *st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	struct ssa_ulp_standin *st = ssk->standin;
 	struct socket *sock;
 
-	if (!st)
-		return NULL;
+	if (!st) {
+		st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+		if (!st)
+			return NULL;
+		ssk->standin = st;
+	}
 	sock = &st->sa.socket;
-	sock->ops = ops;
+	WRITE_ONCE(sock->ops, ops);
 	sock->sk = sk;
 	sock->type = SOCK_STREAM;
 	sock->state = SS_CONNECTED;
@@ -541,23 +571,39 @@ static struct ssa_ulp_standin *ssa_ulp_borrow(struct sock *sk, const struct prot
 	if (st->real) {
 		st->sa.vfs_inode.i_ino = SOCK_INODE(st->real)->i_ino;
 		st->sa.vfs_inode.i_uid = SOCK_INODE(st->real)->i_uid;
+		sock->file = st->real->file;
+		sock->flags = READ_ONCE(st->real->flags);
 	}
 	sk->sk_socket = sock;
 	write_unlock_bh(&sk->sk_callback_lock);
-	return st;
+	return st->real;
 }
 
 /* Return: the ops kTLS left on the stand-in. */
-static const struct proto_ops *ssa_ulp_return(struct sock *sk, struct ssa_ulp_standin *st)
+static const struct proto_ops *ssa_ulp_return(struct sock *sk, struct ssa_sock *ssk)
 {
+	struct ssa_ulp_standin *st = ssk->standin;
 	const struct proto_ops *ops = READ_ONCE(st->sa.socket.ops);
 
 	write_lock_bh(&sk->sk_callback_lock);
 	WARN_ON_ONCE(sk->sk_socket != &st->sa.socket);
 	sk->sk_socket = st->real;
 	write_unlock_bh(&sk->sk_callback_lock);
-	kfree(st);
+	/* TCP ran out of send space meanwhile: the real socket must know. */
+	if (st->real && test_bit(SOCK_NOSPACE, &st->sa.socket.flags))
+		set_bit(SOCK_NOSPACE, &st->real->flags);
 	return ops;
+}
+
+/**
+ * ssa_ktls_free() - free a socket's stand-in (sk_destruct: nobody can
+ * reach the socket any more)
+ * @ssk: the socket's state
+ */
+void ssa_ktls_free(struct ssa_sock *ssk)
+{
+	kfree(ssk->standin);
+	ssk->standin = NULL;
 }
 
 /**
@@ -579,17 +625,15 @@ int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk)
 {
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
-	struct ssa_ulp_standin *st;
 	int err;
 
-	st = ssa_ulp_borrow(sk, fam->base_ops);
-	if (!st) {
+	if (!ssa_ulp_borrow(sk, ssk, fam->base_ops)) {
 		ssa_sock_set_error(ssk, "out of memory attaching kernel TLS");
 		return -ENOMEM;
 	}
 	WRITE_ONCE(sk->sk_prot, fam->base_prot);
 	err = fam->base_prot->setsockopt(sk, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
-	ssa_ulp_return(sk, st);
+	ssa_ulp_return(sk, ssk);
 	if (err) {
 		WRITE_ONCE(sk->sk_prot, &fam->prot);
 		ssa_sock_set_error(ssk, "kernel TLS unavailable: TCP_ULP \"tls\" failed (%d)", err);
@@ -632,17 +676,15 @@ int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 	struct sock *sk = sock->sk;
 	struct ssa_family *fam = ssa_family_get(sk);
 	const struct proto_ops *ktls, *post;
-	struct ssa_ulp_standin *st;
 	int err;
 
-	st = ssa_ulp_borrow(sk, fam->base_ops);
-	if (!st) {
+	if (!ssa_ulp_borrow(sk, ssk, fam->base_ops)) {
 		ssa_sock_set_error(ssk, "out of memory installing the kernel TLS keys");
 		return -ENOMEM;
 	}
 	err = ssa_ktls_set_key(sk, ssk, TLS_TX, tx, len) ?:
 	      ssa_ktls_set_key(sk, ssk, TLS_RX, rx, len);
-	ktls = ssa_ulp_return(sk, st);
+	ktls = ssa_ulp_return(sk, ssk);
 	if (err)
 		return err;	/* our ops stay: the socket carries nothing */
 	post = ssa_post_ops_get(sk, ktls);

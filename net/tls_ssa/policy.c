@@ -216,8 +216,8 @@ void ssa_policy_for_gen(const char *exe, struct ssa_pol_settings *out, u64 *gen)
 char *ssa_policy_profile(struct file *exe)
 {
 	struct ssa_policy_obj *o;
-	unsigned int i, n;
-	char *name = NULL;
+	unsigned int i, n = 0;
+	char *paths, *name = NULL;
 
 	rcu_read_lock();
 	o = rcu_dereference(ssa_active);
@@ -225,19 +225,30 @@ char *ssa_policy_profile(struct file *exe)
 	rcu_read_unlock();
 	if (!n)
 		return NULL;
-	/* Path lookups sleep: the mutex keeps the object meanwhile. */
-	mutex_lock(&ssa_policy_lock);
-	o = rcu_dereference_protected(ssa_active, lockdep_is_held(&ssa_policy_lock));
-	for (i = 0; o && i < o->p.napps && !name; i++) {
+	/* Path lookups sleep, and may wait on anything (NFS, an automounter
+	 * that itself makes TLS sockets): no lock is held across them, only
+	 * a copy of the paths taken under RCU.
+	 */
+	paths = kmalloc_array(SSA_POL_APPS_MAX, SSA_POL_PATH_MAX, GFP_KERNEL);
+	if (!paths)
+		return ERR_PTR(-ENOMEM);
+	rcu_read_lock();
+	o = rcu_dereference(ssa_active);
+	n = o ? o->p.napps : 0;
+	for (i = 0; i < n; i++)
+		strscpy(paths + i * SSA_POL_PATH_MAX, o->p.apps[i].exe, SSA_POL_PATH_MAX);
+	rcu_read_unlock();
+	for (i = 0; i < n && !name; i++) {
+		const char *exe_path = paths + i * SSA_POL_PATH_MAX;
 		struct path p;
 
-		if (ssa_init_path(o->p.apps[i].exe, &p))
+		if (ssa_init_path(exe_path, &p))
 			continue;
 		if (d_inode(p.dentry) == file_inode(exe))
-			name = kstrdup(o->p.apps[i].exe, GFP_KERNEL) ?: ERR_PTR(-ENOMEM);
+			name = kstrdup(exe_path, GFP_KERNEL_ACCOUNT) ?: ERR_PTR(-ENOMEM);
 		path_put(&p);
 	}
-	mutex_unlock(&ssa_policy_lock);
+	kfree(paths);
 	return name;
 }
 

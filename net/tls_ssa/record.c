@@ -218,9 +218,11 @@ static int ssa_ctl_begin(struct ssa_sock *ssk)
 	u8 msg = c->hdr[0];
 
 	c->left = len;
+	/* Only servers send tickets (RFC 8446 4.6.1). */
 	if (ssk->version != TLS_VERSION_1_3 ||
-	    (msg != SSA_HS_NEW_SESSION_TICKET && msg != SSA_HS_KEY_UPDATE))
-		return ssa_control_record(ssk, SSA_CT_HANDSHAKE, c->hdr, 4);
+	    (msg != SSA_HS_NEW_SESSION_TICKET && msg != SSA_HS_KEY_UPDATE) ||
+	    (msg == SSA_HS_NEW_SESSION_TICKET && test_bit(SSA_F_SERVER, &ssk->flags)))
+		return ssa_ctl_fail(ssk, "unexpected post-handshake message", msg, len);
 	if (msg == SSA_HS_KEY_UPDATE && len != SSA_HS_KEY_UPDATE_LEN)
 		return ssa_ctl_fail(ssk, "malformed KeyUpdate", msg, len);
 	if (len > SSA_CTL_MSG_MAX)
@@ -228,7 +230,7 @@ static int ssa_ctl_begin(struct ssa_sock *ssk)
 	/* A ticket is worth keeping only to resume with; without memory
 	 * it is skipped like any other.
 	 */
-	if (len && (msg == SSA_HS_KEY_UPDATE || ssk->resume))
+	if (len && (msg == SSA_HS_KEY_UPDATE || ssa_session_wants_ticket(ssk)))
 		c->body = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	return 1;
 }
@@ -326,20 +328,73 @@ static int ssa_rx_control(struct socket *sock, const struct proto_ops *ktls,
 }
 
 /**
+ * ssa_rx_budget_init() - start counting what one read call handles
+ * @b: the budget
+ * @sk: the socket
+ * @nb: the read does not wait
+ */
+void ssa_rx_budget_init(struct ssa_rx_budget *b, struct sock *sk, bool nb)
+{
+	b->spent = 0;
+	b->start = jiffies;
+	b->timeo = sock_rcvtimeo(sk, nb);
+}
+
+/* Tell pollers to come back: the queue still holds records, but an
+ * edge-triggered poller saw its edge already (sock_def_readable()).
+ */
+static void ssa_rx_wake(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_sync_poll(&wq->wait, EPOLLIN | EPOLLRDNORM);
+	sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	rcu_read_unlock();
+}
+
+/* A peer may send control (or empty) records as fast as we can take
+ * them; a read call handles SSA_RX_BUDGET of them, then lets its caller
+ * go: a non-blocking one with -EAGAIN (pollers woken again), a blocking
+ * one if a signal is pending or its SO_RCVTIMEO has run out overall.
+ */
+static int ssa_rx_spend(struct sock *sk, struct ssa_rx_budget *b, int nb)
+{
+	if (++b->spent % SSA_RX_BUDGET)
+		return 0;
+	if (nb) {
+		ssa_rx_wake(sk);
+		return -EAGAIN;
+	}
+	if (signal_pending(current))
+		return sock_intr_errno(b->timeo);
+	if (b->timeo != MAX_SCHEDULE_TIMEOUT && time_after_eq(jiffies, b->start + b->timeo))
+		return -EAGAIN;
+	cond_resched();
+	return 0;
+}
+
+/**
  * ssa_rx_ready() - handle control records until application data heads
  * the receive queue
  * @sock: the established socket
  * @ktls: kTLS's ops for it
  * @ssk: its state; the caller owns the receive path (ssa_rx_lock())
  * @nb: MSG_DONTWAIT, or 0 to wait for a record as a blocking read does
+ * @b: the read call's budget (ssa_rx_budget_init())
  *
- * Return: 1 when the next read returns application data, 0 at end of
- * stream (close_notify, or TCP's FIN), -EAGAIN when nothing is queued
- * (a control message may be partly read), or the negative errno that
- * ends the connection (TLS_ERROR says why).
+ * Return: 1 when the next read returns application data; 2 when an
+ * empty application-data record heads the queue (RFC 8446 5.1 allows
+ * them: the caller's read consumes it, and then calls again if that read
+ * returned 0); 0 at end of stream (close_notify, or TCP's FIN); -EAGAIN
+ * when nothing is queued (a control message may be partly read) or the
+ * budget is spent; or the negative errno that ends the connection
+ * (TLS_ERROR says why).
  */
 int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
-		 struct ssa_sock *ssk, int nb)
+		 struct ssa_sock *ssk, int nb, struct ssa_rx_budget *b)
 {
 	WARN_ON_ONCE(!test_bit(SSA_F_RX_BUSY, &ssk->flags));
 	for (;;) {
@@ -352,13 +407,33 @@ int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
 		if (ssk->rx_err)
 			return ssk->rx_err;
 		ret = ssa_rx_read(sock, ktls, &byte, 1, MSG_PEEK | nb, &type, &eor);
-		if (ret <= 0)
+		if (ret < 0 || (!ret && !type))
 			return ret;
+		if (!ret && type != SSA_CT_APPLICATION_DATA)
+			return ssa_ctl_fail(ssk, "empty record", type, 0);
 		if (type == SSA_CT_APPLICATION_DATA && !ssk->ctl.hdr_len)
-			return 1;
+			return ret ? 1 : 2;
 		ret = ssa_rx_control(sock, ktls, ssk, type);
 		if (ret <= 0)
 			return ret;
-		cond_resched();
+		ret = ssa_rx_spend(sock->sk, b, nb);
+		if (ret)
+			return ret;
 	}
+}
+
+/**
+ * ssa_rx_empty_again() - an empty record was read: go round again?
+ * @sk: the socket
+ * @b: the read call's budget
+ * @nb: the read does not wait
+ * @peek: the read was MSG_PEEK (which leaves the empty record in place)
+ *
+ * Return: 0 to call ssa_rx_ready() again, or what the read returns.
+ */
+int ssa_rx_empty_again(struct sock *sk, struct ssa_rx_budget *b, int nb, bool peek)
+{
+	if (peek)
+		return -EAGAIN;
+	return ssa_rx_spend(sk, b, nb);
 }

@@ -37,6 +37,10 @@
 #include "ssa_mbedtls_peek.h"
 
 #define SSA_SESSIONS_MAX	512
+/* Tickets one connection stores; each replaces the last under the same
+ * key, so more buy nothing and cost a parse each.
+ */
+#define SSA_TICKETS_KEPT	4
 #define SSA_SESSION_BLOB_MAX	(16 << 10)
 
 /**
@@ -63,6 +67,7 @@ struct ssa_session {
  * @key: the cache key of the connection
  * @suite: the connection's cipher suite
  * @ttl: TLS_SESSION_TTL, seconds
+ * @kept: tickets stored so far (SSA_TICKETS_KEPT at most)
  * @rms_len: bytes in @rms
  * @rms: resumption_master_secret
  */
@@ -70,6 +75,7 @@ struct ssa_resume {
 	u8 key[SSA_SESSION_KEY_LEN];
 	int suite;
 	unsigned int ttl;
+	unsigned int kept;
 	size_t rms_len;
 	u8 rms[64];
 };
@@ -304,8 +310,9 @@ int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len)
 	mbedtls_ssl_session sess;
 	int ret;
 
-	if (!r)
+	if (!r || r->kept >= SSA_TICKETS_KEPT)
 		return 0;
+	r->kept++;
 	mbedtls_ssl_session_init(&sess);
 	ret = ssa_mbedtls_tls13_ticket(&sess, r->suite, ssk->hostname, r->rms, msg, len);
 	if (!ret)
@@ -317,6 +324,18 @@ int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len)
 		return -EPROTO;
 	}
 	return 0;
+}
+
+/**
+ * ssa_session_wants_ticket() - is the next NewSessionTicket worth reading?
+ * @ssk: the client socket
+ *
+ * Return: true while the socket resumes and has stored fewer than
+ * SSA_TICKETS_KEPT tickets.
+ */
+bool ssa_session_wants_ticket(const struct ssa_sock *ssk)
+{
+	return ssk->resume && ssk->resume->kept < SSA_TICKETS_KEPT;
 }
 
 /**

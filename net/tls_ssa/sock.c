@@ -83,6 +83,7 @@ static void ssa_sk_destruct(struct sock *sk)
 		ssa_listener_free(ssk->lsn);
 		ssa_resume_free(ssk->resume);
 		ssa_rx_free(ssk);
+		ssa_ktls_free(ssk);
 		memzero_explicit(ssk, sizeof(*ssk));
 		kmem_cache_free(ssa_sock_cache, ssk);
 		atomic_long_dec(&ssa_live);
@@ -363,7 +364,7 @@ static size_t ssa_state_bytes(void)
 	list_for_each_entry(ssk, &ssa_socks, node) {
 		sum += kmem_cache_size(ssa_sock_cache) + ksize(ssk->exe) + ksize(ssk->profile) +
 		       ksize(ssk->peer_identity) + ksize(ssk->peer_der) + ksize(ssk->resume) +
-		       ksize(ssk->alpn_selected);
+		       ksize(ssk->alpn_selected) + ksize(ssk->standin);
 		if (READ_ONCE(ssk->state) >= SSA_HANDSHAKE)
 			sum += ksize(ssk->hostname) + ksize(ssk->alpn);
 	}
@@ -421,7 +422,9 @@ static void ssa_conn_show(struct seq_file *m, const struct ssa_sock *ssk)
 		seq_printf(m, "%pI4:%u %pI4:%u ", &inet->inet_saddr, ntohs(inet->inet_sport),
 			   &inet->inet_daddr, ntohs(inet->inet_dport));
 	/* hostname is set before connect() or by the handshake, then fixed */
-	seq_printf(m, "%s %s\n", st >= SSA_HANDSHAKE && ssk->hostname ? ssk->hostname : "-",
+	/* Bounded lines, so the buffer sized at open() holds them all. */
+	seq_printf(m, "%.64s %.96s\n",
+		   st >= SSA_HANDSHAKE && ssk->hostname ? ssk->hostname : "-",
 		   ssk->exe ?: "-");
 }
 
@@ -453,8 +456,8 @@ int ssa_conns_show(struct seq_file *m, void *v)
 /**
  * ssa_conns_size() - a buffer size that holds "connections" in one go
  *
- * Return: bytes; a line is at most about 200 (two IPv6 addresses, a host
- * name is shown whole, a path may be longer: then seq_read grows it).
+ * Return: bytes; a line is at most about 250 (two IPv6 addresses, the
+ * host name and the program's path cut at 64 and 96 bytes).
  */
 size_t ssa_conns_size(void)
 {

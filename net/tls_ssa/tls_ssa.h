@@ -65,6 +65,7 @@ struct ssa_trust;
 struct ssa_creds;
 struct ssa_listener;
 struct ssa_resume;
+struct ssa_ulp_standin;
 
 /**
  * struct ssa_app - the program that created a socket (at socket() time)
@@ -97,6 +98,7 @@ struct ssa_app {
  * @flags: SSA_F_* bits
  * @hs_err: negative errno of a failed connect/handshake
  * @rx_err: negative errno that ends reading (fatal alert, KeyUpdate)
+ * @standin: kTLS's stand-in socket (ktls.c), from the first hand-off on
  * @ctl: the control message being reassembled (record.c)
  * @rx_wait: readers waiting for SSA_F_RX_BUSY
  * @hs_work: the handshake worker
@@ -134,6 +136,7 @@ struct ssa_sock {
 	int rx_err;
 	struct ssa_ctl_rx ctl;
 	wait_queue_head_t rx_wait;
+	struct ssa_ulp_standin *standin;
 	struct work_struct hs_work;
 	struct socket *hs_sock;
 	void (*orig_state_change)(struct sock *sk);
@@ -301,6 +304,8 @@ void ssa_listener_free(struct ssa_listener *lsn);
 void ssa_server_done(struct ssa_sock *ssk, int err);
 bool ssa_server_abandoned(const struct ssa_sock *ssk);
 struct mbedtls_ssl_ticket_context *ssa_server_tickets(struct ssa_sock *ssk);
+struct mem_cgroup;
+struct mem_cgroup *ssa_server_memcg(const struct ssa_sock *ssk);
 
 /* --- policy.c, securityfs.c: the administrator's policy ------------------------ */
 
@@ -354,6 +359,7 @@ bool ssa_session_offer(struct mbedtls_ssl_context *ssl, const u8 *key,
 void ssa_session_peer_free(struct ssa_session_peer *p);
 void ssa_session_keep(struct ssa_sock *ssk, struct mbedtls_ssl_context *ssl, const u8 *key);
 int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len);
+bool ssa_session_wants_ticket(const struct ssa_sock *ssk);
 void ssa_resume_free(struct ssa_resume *r);
 void ssa_session_exit(void);
 
@@ -438,6 +444,7 @@ int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk);
 int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 		     const u8 *tx, const u8 *rx, unsigned int len);
 void ssa_ktls_exit(void);
+void ssa_ktls_free(struct ssa_sock *ssk);
 
 /* --- record.c: non-data records after the handshake --------------------------- */
 
@@ -457,8 +464,25 @@ int ssa_rx_lock(struct ssa_sock *ssk, bool nonblock);
 void ssa_rx_unlock(struct ssa_sock *ssk);
 int ssa_rx_read(struct socket *sock, const struct proto_ops *ktls, void *buf,
 		size_t len, int flags, u8 *type, bool *eor);
+/* Control or empty records one read call handles before it yields. */
+#define SSA_RX_BUDGET			64
+
+/**
+ * struct ssa_rx_budget - what one read call has handled (record.c)
+ * @spent: control or empty records so far
+ * @start: jiffies when the call began
+ * @timeo: the call's SO_RCVTIMEO, or 0 if it does not wait
+ */
+struct ssa_rx_budget {
+	unsigned int spent;
+	unsigned long start;
+	long timeo;
+};
+
+void ssa_rx_budget_init(struct ssa_rx_budget *b, struct sock *sk, bool nb);
 int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
-		 struct ssa_sock *ssk, int nb);
+		 struct ssa_sock *ssk, int nb, struct ssa_rx_budget *b);
+int ssa_rx_empty_again(struct sock *sk, struct ssa_rx_budget *b, int nb, bool peek);
 void ssa_rx_free(struct ssa_sock *ssk);
 
 #endif /* _SSA_TLS_SSA_H */
