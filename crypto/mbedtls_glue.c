@@ -22,6 +22,13 @@
 static atomic_t ssa_fail_alloc_after = ATOMIC_INIT(-1);
 /* Blocks mbedTLS holds right now, for leak checks in tests. */
 static atomic_long_t ssa_live_allocs = ATOMIC_LONG_INIT(0);
+/* Allocations refused so far (ssa_mbedtls_alloc_failures()). */
+static atomic_long_t ssa_failed_allocs = ATOMIC_LONG_INIT(0);
+
+long ssa_mbedtls_alloc_failures(void)
+{
+	return atomic_long_read(&ssa_failed_allocs);
+}
 
 long ssa_mbedtls_live_allocs(void)
 {
@@ -56,12 +63,18 @@ void *ssa_mbedtls_calloc(size_t n, size_t size)
 		return NULL;
 	if (ssa_should_fail_alloc())
 		return NULL;
-	/* calloc(0, x) may return NULL or a unique pointer; mbedTLS copes. */
+	/* calloc(0, x) may return NULL or a unique pointer; mbedTLS copes.
+	 * Charged to the caller's memory cgroup (or the one a handshake
+	 * worker acts for); at its limit, NULL rather than the OOM killer:
+	 * the call fails with ENOMEM.
+	 */
 	if (!bytes)
 		bytes = 1;
-	p = kvzalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	p = kvzalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
 	if (p)
 		atomic_long_inc(&ssa_live_allocs);
+	else
+		atomic_long_inc(&ssa_failed_allocs);
 	return p;
 }
 

@@ -47,4 +47,15 @@ void ssa_mbedtls_fail_alloc_after(int n);
  */
 long ssa_mbedtls_live_allocs(void);
 
+/**
+ * ssa_mbedtls_alloc_failures() - allocations mbedTLS was refused so far
+ *
+ * mbedTLS's PEM bundle parser skips a certificate it had no memory for
+ * and reports it as unparsable; a caller compares this count before and
+ * after to tell ENOMEM from a bad certificate.
+ *
+ * Return: a count that only grows.
+ */
+long ssa_mbedtls_alloc_failures(void);
+
 #endif /* _SSA_MBEDTLS_PLATFORM_H */

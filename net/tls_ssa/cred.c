@@ -117,6 +117,7 @@ int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len)
 	struct ssa_creds *c = ssk->creds;
 	struct ssa_cred *cr;
 	const char *why;
+	long nomem;
 	int ret;
 
 	if (c && c->n && !c->cred[c->n - 1].keyed) {
@@ -138,8 +139,10 @@ int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len)
 	cr = &c->cred[c->n];
 	mbedtls_x509_crt_init(&cr->chain);
 	mbedtls_pk_init(&cr->key);
+	nomem = ssa_mbedtls_alloc_failures();
 	ret = mbedtls_x509_crt_parse(&cr->chain, (const u8 *)pem, len + 1);
-	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED) {
+	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+	    (ret && ssa_mbedtls_alloc_failures() != nomem)) {
 		mbedtls_x509_crt_free(&cr->chain);
 		return -ENOMEM;
 	}

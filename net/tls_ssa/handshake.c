@@ -25,6 +25,7 @@
 #include <linux/file.h>
 #include <linux/uio.h>
 #include <linux/jiffies.h>
+#include <linux/sched/mm.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -767,12 +768,12 @@ static void ssa_hs_free(struct ssa_hs *hs)
 }
 
 /* One handshake, either side; 0 once kTLS carries the connection. */
-static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
+static int __ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
 {
 	struct ssa_hs *hs;
 	int err, ret;
 
-	hs = kvzalloc(sizeof(*hs), GFP_KERNEL);
+	hs = kvzalloc(sizeof(*hs), GFP_KERNEL_ACCOUNT);
 	if (!hs)
 		return -ENOMEM;
 	hs->ssk = ssk;
@@ -829,6 +830,23 @@ static void ssa_hs_finish(struct ssa_sock *ssk, struct socket *sock, int err)
 		kernel_sock_shutdown(sock, SHUT_RDWR);
 	}
 	wake_up_interruptible_all(sk_sleep(sk));
+}
+
+/* The handshake's memory (mbedTLS's contexts, the peer's chain, the
+ * session) is charged to the socket's memory cgroup, not to the worker's
+ * (none): the client's, or for a server connection the listener's.
+ */
+static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
+{
+	struct mem_cgroup *memcg = READ_ONCE(sock->sk->sk_memcg), *old;
+	int err;
+
+	if (!memcg && ssk->parent)
+		memcg = ssa_server_memcg(ssk);
+	old = set_active_memcg(memcg);
+	err = __ssa_hs_do(ssk, sock);
+	set_active_memcg(old);
+	return err;
 }
 
 static void ssa_hs_work(struct work_struct *work)

@@ -253,6 +253,17 @@ bool ssa_server_abandoned(const struct ssa_sock *ssk)
 }
 
 /**
+ * ssa_server_memcg() - the memory cgroup a server handshake is charged to
+ * @ssk: a connection of the listener, in its handshake
+ *
+ * Return: the listener's socket's memory cgroup, or NULL.
+ */
+struct mem_cgroup *ssa_server_memcg(const struct ssa_sock *ssk)
+{
+	return READ_ONCE(ssk->parent->sk->sk_memcg);
+}
+
+/**
  * ssa_server_tickets() - the listener's session ticket keys
  * @ssk: a connection of the listener
  *

@@ -571,7 +571,7 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 	if (optlen > SSA_OPT_VAL_MAX)
 		return -EINVAL;
 
-	val = kvmalloc(max(optlen, 1U), GFP_KERNEL_ACCOUNT);
+	val = kvmalloc(max(optlen, 1U), GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!val)
 		return -ENOMEM;
 	if (copy_from_sockptr(val, optval, optlen)) {

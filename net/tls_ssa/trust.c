@@ -66,7 +66,7 @@ static void *ssa_read_filp(struct file *f, size_t *len)
 
 	if (!S_ISREG(file_inode(f)->i_mode) || size <= 0 || size > SSA_PEM_MAX)
 		return ERR_PTR(size > SSA_PEM_MAX ? -EFBIG : -EINVAL);
-	buf = kvmalloc(size + 1, GFP_KERNEL_ACCOUNT);
+	buf = kvmalloc(size + 1, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	while (pos < size) {
@@ -218,6 +218,7 @@ struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 	const mbedtls_x509_crt *c;
 	mbedtls_sha256_context h;
 	struct ssa_trust *t;
+	long nomem;
 	int ret;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
@@ -226,7 +227,11 @@ struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 	kref_init(&t->ref);
 	INIT_LIST_HEAD(&t->pinned_node);
 	mbedtls_x509_crt_init(&t->crt);
+	nomem = ssa_mbedtls_alloc_failures();
 	ret = mbedtls_x509_crt_parse(&t->crt, (const u8 *)pem, len + 1);
+	/* Certificates it could not parse are skipped, unless for memory. */
+	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED || (ret && ssa_mbedtls_alloc_failures() != nomem))
+		ret = MBEDTLS_ERR_X509_ALLOC_FAILED;
 	if (ret < 0 || !t->crt.raw.p) {
 		*err = ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? "out of memory" :
 		       "no certificate could be parsed";

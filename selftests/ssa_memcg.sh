@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Memory is charged to its owner: a process in a memory cgroup limited to
+# 48 MiB loads 1 MiB certificate chains, 8 per socket on up to 100
+# sockets (800 MiB of chains if nothing stopped it).  The cgroup must stop
+# it with ENOMEM from setsockopt(), not the OOM killer, well before that;
+# a process outside the cgroup then loads a chain as usual.  Needs root
+# and cgroup v2 (mounted here if it is not).  TAP with a "# Totals:" line.
+
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+W=$(mktemp -d /tmp/ssa-memcg.XXXXXX)
+PKI=$W/pki
+CG=/sys/fs/cgroup/ssa-memcg-test
+pass=0 fail=0 skip=0 n=0
+
+cleanup() {
+	[ -d "$CG" ] && { cat "$CG/cgroup.procs" 2>/dev/null | xargs -r kill -9 2>/dev/null;
+			  sleep 0.2; rmdir "$CG" 2>/dev/null; }
+	rm -rf "$W"
+}
+trap cleanup EXIT
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+nok() {
+	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
+	[ -s "$W/out" ] && head -c 800 "$W/out" | sed 's/^/#   out: /'
+	[ -s "$W/err" ] && head -c 800 "$W/err" | sed 's/^/#   err: /'
+	return 0
+}
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+totals() { echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"; }
+
+if ! grep -q cgroup2 /proc/mounts; then
+	mkdir -p /sys/fs/cgroup
+	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+fi
+if ! grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+	echo "ok 1 no cgroup v2 memory controller # SKIP"
+	skip=1; totals; exit 0
+fi
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p "$CG"
+echo $((48 << 20)) >"$CG/memory.max"
+echo 0 >"$CG/memory.swap.max" 2>/dev/null
+
+"$HERE/lib/mkpki.sh" "$PKI" >/dev/null 2>&1
+# srv.pem, then CA copies up to 1 MiB: one chain mbedTLS parses whole.
+cp "$PKI/srv.pem" "$W/big.pem"
+while [ "$(stat -c %s "$W/big.pem")" -lt $((1 << 20)) ]; do
+	cat "$PKI/ca.pem" "$PKI/ca.pem" "$PKI/ca.pem" "$PKI/ca.pem" >>"$W/big.pem"
+done
+
+sh -c "echo \$\$ >$CG/cgroup.procs && exec python3 - '$W/big.pem' '$PKI/srv.key'" \
+	>"$W/out" 2>"$W/err" <<'PY'
+import errno, socket, sys
+chain, key = sys.argv[1], sys.argv[2]
+socks, loaded = [], 0
+try:
+    for i in range(100):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+        socks.append(s)
+        for j in range(8):
+            s.setsockopt(205, 88, chain.encode())
+            s.setsockopt(205, 89, key.encode())
+            loaded += 1
+    print("loaded all", loaded)
+except OSError as e:
+    print("stopped", errno.errorcode.get(e.errno, e.errno), "after", loaded, flush=True)
+PY
+rc=$?
+check "the cgroup stops 1 MiB chains with ENOMEM (exit $rc)" \
+	"grep -q '^stopped ENOMEM after' $W/out && [ $rc = 0 ]"
+loaded=$(sed -n 's/.* after \([0-9]*\)$/\1/p' "$W/out")
+check "well before 800 chains (${loaded:-?} loaded)" "[ -n '$loaded' ] && [ '$loaded' -lt 100 ]"
+check "no OOM kill in the cgroup" "! grep -q '^oom_kill [1-9]' $CG/memory.events"
+python3 - "$W/big.pem" "$PKI/srv.key" >"$W/out" 2>"$W/err" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+s.setsockopt(205, 88, sys.argv[1].encode())
+s.setsockopt(205, 89, sys.argv[2].encode())
+print("outside ok")
+PY
+check "outside the cgroup the same chain loads" "grep -q 'outside ok' $W/out"
+totals
+[ "$fail" -eq 0 ]
