@@ -80,7 +80,7 @@ static int version(const char *s)
 
 static void print_session(int fd)
 {
-	char peer[512] = "", alpn[64] = "";
+	char peer[512] = "", alpn[256] = "";	/* RFC 7301: up to 255 bytes */
 	int v = 0, c = 0, r = 0;
 	socklen_t l = sizeof(v);
 

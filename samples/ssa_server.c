@@ -77,7 +77,7 @@ static int version(const char *s)
 /* The session as the server sees it, one line. */
 static int describe(int fd, char *buf, size_t size)
 {
-	char sni[256] = "", alpn[64] = "", peer[512] = "";
+	char sni[256] = "", alpn[256] = "", peer[512] = "";
 	int v = 0, c = 0, r = 0;
 	socklen_t l;
 

@@ -395,6 +395,46 @@ check "a client without pinned anchors now trusts the test CA" "! err_has 'EKEYR
 check "trust load with no argument restores the system bundle" \
 	"python3 -c 'import json; assert len(json.load(open(\"$W/out\"))) > 50'"
 
+# --- AppArmor: "network inet stream" covers IPPROTO_TLS ----------------------------------------
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] &&
+   command -v apparmor_parser >/dev/null && command -v aa-exec >/dev/null; then
+	cat >"$W/aa.profile" <<'AA'
+profile ssa-test-nostream {
+  file,
+  /** rwlkmix,
+  capability,
+  signal,
+  network unix,
+  network inet dgram,
+  deny network inet stream,
+  deny network inet6 stream,
+}
+AA
+	if apparmor_parser -r --skip-cache "$W/aa.profile" >"$W/err" 2>&1; then
+		aa-exec -p ssa-test-nostream -- python3 -c '
+import socket
+for fam in (socket.AF_INET, socket.AF_INET6):
+    try:
+        socket.socket(fam, socket.SOCK_STREAM, 205).close()
+        print("created")
+    except OSError as e:
+        print("denied", e.errno)
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+print("dgram ok")' >"$W/out" 2>>"$W/err"
+		check "AppArmor: deny network inet/inet6 stream also denies IPPROTO_TLS sockets" \
+			"[ \$(grep -c 'denied 13' $W/out) = 2 ] && has 'dgram ok'"
+		python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)' \
+			>"$W/out" 2>"$W/err"
+		rc=$?
+		check "and an unconfined program still creates them" "[ $rc = 0 ]"
+		apparmor_parser -R "$W/aa.profile" >/dev/null 2>&1
+	else
+		nok "AppArmor: the test profile loads"
+	fi
+else
+	skip=$((skip + 1)); n=$((n + 1)); echo "ok $n AppArmor is not enabled in this kernel # SKIP"
+fi
+
 # --- lock (last: it holds until reboot) ---------------------------------------------------------
 "$SSACTL" policy load "$W/open.conf" >/dev/null 2>&1
 echo 1 >"$FS/lock"
