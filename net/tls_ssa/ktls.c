@@ -428,6 +428,8 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 			break;
 	}
 	ssa_rx_unlock(ssk);
+	if (b.wake)
+		ssa_rx_wake(sock->sk);
 	return ret;
 }
 
@@ -454,15 +456,19 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 	for (;;) {
 		int ready = ssa_rx_ready(sock, ktls, ssk, nb, &b);
 
-		/* kTLS's splice_read takes an empty record off as it reads 0. */
+		/* kTLS's splice_read takes an empty record off as it reads 0,
+		 * also one the peek went past to find data behind it.
+		 */
 		ret = ready > 0 ? ktls->splice_read(sock, ppos, pipe, len, flags) : ready;
-		if (ready != 2 || ret)
+		if (ready <= 0 || ret)
 			break;
 		ret = ssa_rx_empty_again(sock->sk, &b, nb, false);
 		if (ret)
 			break;
 	}
 	ssa_rx_unlock(ssk);
+	if (b.wake)
+		ssa_rx_wake(sock->sk);
 	return ret;
 }
 
@@ -573,8 +579,8 @@ static struct socket *ssa_ulp_borrow(struct sock *sk, struct ssa_sock *ssk,
 		st->sa.vfs_inode.i_uid = SOCK_INODE(st->real)->i_uid;
 		sock->file = st->real->file;
 		sock->flags = READ_ONCE(st->real->flags);
+		sk->sk_socket = sock;
 	}
-	sk->sk_socket = sock;
 	write_unlock_bh(&sk->sk_callback_lock);
 	return st->real;
 }
@@ -590,7 +596,7 @@ static const struct proto_ops *ssa_ulp_return(struct sock *sk, struct ssa_sock *
 	sk->sk_socket = st->real;
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* TCP ran out of send space meanwhile: the real socket must know. */
-	if (st->real && test_bit(SOCK_NOSPACE, &st->sa.socket.flags))
+	if (test_bit(SOCK_NOSPACE, &st->sa.socket.flags))
 		set_bit(SOCK_NOSPACE, &st->real->flags);
 	return ops;
 }

@@ -164,7 +164,8 @@ void ssa_rx_unlock(struct ssa_sock *ssk)
  * kTLS returns bytes of one record type per call, and of a control
  * record never more than that one record.
  *
- * Return: bytes read, 0 at end of stream, or a negative errno.
+ * Return: bytes read, 0 at end of stream or for an empty record (then
+ * *@type is set), or a negative errno.
  */
 int ssa_rx_read(struct socket *sock, const struct proto_ops *ktls, void *buf,
 		size_t len, int flags, u8 *type, bool *eor)
@@ -181,7 +182,8 @@ int ssa_rx_read(struct socket *sock, const struct proto_ops *ktls, void *buf,
 	ret = ktls->recvmsg(sock, &msg, len, flags & (MSG_PEEK | MSG_DONTWAIT));
 	*type = 0;
 	*eor = msg.msg_flags & MSG_EOR;
-	if (ret > 0 && msg.msg_controllen < sizeof(cbuf) &&
+	/* Also for 0 bytes: an empty record reports its type too. */
+	if (msg.msg_controllen < sizeof(cbuf) &&
 	    cmsg->cmsg_level == SOL_TLS && cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
 		*type = *(u8 *)CMSG_DATA(cmsg);
 	return ret;
@@ -336,14 +338,20 @@ static int ssa_rx_control(struct socket *sock, const struct proto_ops *ktls,
 void ssa_rx_budget_init(struct ssa_rx_budget *b, struct sock *sk, bool nb)
 {
 	b->spent = 0;
+	b->wake = false;
 	b->start = jiffies;
 	b->timeo = sock_rcvtimeo(sk, nb);
 }
 
-/* Tell pollers to come back: the queue still holds records, but an
- * edge-triggered poller saw its edge already (sock_def_readable()).
+/**
+ * ssa_rx_wake() - tell pollers to come back
+ * @sk: the socket
+ *
+ * The queue still holds records, but an edge-triggered poller saw its
+ * edge already (as sock_def_readable() does).  After ssa_rx_unlock(), so
+ * that a woken reader finds the path free.
  */
-static void ssa_rx_wake(struct sock *sk)
+void ssa_rx_wake(struct sock *sk)
 {
 	struct socket_wq *wq;
 
@@ -365,7 +373,7 @@ static int ssa_rx_spend(struct sock *sk, struct ssa_rx_budget *b, int nb)
 	if (++b->spent % SSA_RX_BUDGET)
 		return 0;
 	if (nb) {
-		ssa_rx_wake(sk);
+		b->wake = true;
 		return -EAGAIN;
 	}
 	if (signal_pending(current))
@@ -374,6 +382,30 @@ static int ssa_rx_spend(struct sock *sk, struct ssa_rx_budget *b, int nb)
 		return -EAGAIN;
 	cond_resched();
 	return 0;
+}
+
+/* Wait, as a blocking read, for a whole record to be queued (or an error,
+ * or the end of the stream), within what is left of the call's
+ * SO_RCVTIMEO.  Reads peek without waiting and wait here instead: a
+ * blocking peek inside kTLS would go on decrypting (and keeping) empty
+ * records for as long as a peer sends them.
+ */
+static int ssa_rx_wait(struct sock *sk, struct ssa_rx_budget *b)
+{
+	long left = b->timeo;
+
+	if (left != MAX_SCHEDULE_TIMEOUT) {
+		left = (long)(b->start + b->timeo - jiffies);
+		if (left <= 0)
+			return -EAGAIN;
+	}
+	left = wait_event_interruptible_timeout(*sk_sleep(sk),
+						sk_is_readable(sk) || READ_ONCE(sk->sk_err) ||
+						(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
+						left);
+	if (left < 0)
+		return sock_intr_errno(b->timeo);
+	return left ? 0 : -EAGAIN;
 }
 
 /**
@@ -406,7 +438,13 @@ int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
 			return 0;
 		if (ssk->rx_err)
 			return ssk->rx_err;
-		ret = ssa_rx_read(sock, ktls, &byte, 1, MSG_PEEK | nb, &type, &eor);
+		ret = ssa_rx_read(sock, ktls, &byte, 1, MSG_PEEK | MSG_DONTWAIT, &type, &eor);
+		if (ret == -EAGAIN && !type && !nb) {
+			ret = ssa_rx_wait(sock->sk, b);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (ret < 0 || (!ret && !type))
 			return ret;
 		if (!ret && type != SSA_CT_APPLICATION_DATA)

@@ -472,14 +472,17 @@ int ssa_rx_read(struct socket *sock, const struct proto_ops *ktls, void *buf,
  * @spent: control or empty records so far
  * @start: jiffies when the call began
  * @timeo: the call's SO_RCVTIMEO, or 0 if it does not wait
+ * @wake: records were left queued: wake pollers after unlocking
  */
 struct ssa_rx_budget {
 	unsigned int spent;
 	unsigned long start;
 	long timeo;
+	bool wake;
 };
 
 void ssa_rx_budget_init(struct ssa_rx_budget *b, struct sock *sk, bool nb);
+void ssa_rx_wake(struct sock *sk);
 int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
 		 struct ssa_sock *ssk, int nb, struct ssa_rx_budget *b);
 int ssa_rx_empty_again(struct sock *sk, struct ssa_rx_budget *b, int nb, bool peek);
