@@ -3,7 +3,8 @@
  * connect() never leaves a socket that never handshakes: a signal while
  * TCP is in SYN_SENT and connect() called again once the SYN-ACK has
  * arrived (blocking, and through poll), connect() again after a failed
- * one, and TCP_FASTOPEN_CONNECT.  Each test runs in a network namespace
+ * one, and TCP_FASTOPEN_CONNECT.  Data calls on a socket whose handshake
+ * a silent server never answers honour SO_SNDTIMEO/SO_RCVTIMEO.  Each test runs in a network namespace
  * of its own whose loopback delays every packet by 200 ms (netem), so
  * the SYN_SENT window is wide; the peer is OpenSSL (lib/tls_peer.py
  * echo).  Every call that may block runs under an alarm that does not
@@ -23,6 +24,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -48,7 +50,7 @@ static void alarm_ms(long ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static pid_t start_peer(void)
+static pid_t start_peer_mode(const char *mode, const char *port)
 {
 	char script[4200];
 	pid_t pid;
@@ -59,11 +61,16 @@ static pid_t start_peer(void)
 		int null = open("/dev/null", O_WRONLY);
 
 		dup2(null, 1);
-		execlp("python3", "python3", script, "echo", "--port", "24001",
+		execlp("python3", "python3", script, mode, "--port", port,
 		       "--cert", PKI "/srv.pem", "--key", PKI "/srv.key", (char *)NULL);
 		_exit(127);
 	}
 	return pid;
+}
+
+static pid_t start_peer(void)
+{
+	return start_peer_mode("echo", "24001");
 }
 
 static int ssa_socket(void)
@@ -234,6 +241,60 @@ TEST_F(conn, msg_fastopen_refused)
 	EXPECT_TRUE(errno == EOPNOTSUPP || errno == EPIPE || errno == ENOTCONN)
 		TH_LOG("sendto MSG_FASTOPEN: %s", strerror(errno));
 	close(fd);
+}
+
+/*
+ * A server that accepts and never answers: a blocking data call on the
+ * socket waits for the handshake only as long as the socket's timeout for
+ * its direction, then says EAGAIN (as TCP's do); a non-blocking one says
+ * EAGAIN at once.
+ */
+TEST_F(conn, data_calls_honour_socket_timeouts)
+{
+	struct sockaddr_in silent = peer_addr;
+	struct timeval tv = { .tv_sec = 1 };
+	int fd = ssa_socket(), p[2], file;
+	pid_t quiet;
+	char buf[16];
+
+	quiet = start_peer_mode("silent", "24003");
+	ASSERT_GT(quiet, 0);
+	ASSERT_EQ(0, ssa_wait_listening(PORT + 2));
+	silent.sin_port = (((PORT + 2) >> 8) | (((PORT + 2) & 0xff) << 8));
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(-1, connect(fd, (const struct sockaddr *)&silent, sizeof(silent)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	usleep(600000);		/* TCP is up, the handshake waits */
+
+	/* Non-blocking: at once. */
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* Blocking, 1 s timeouts: EAGAIN, not the 30 s handshake timeout. */
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, 0));
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	alarm_ms(5000);
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("send: %s", strerror(errno));
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("recv: %s", strerror(errno));
+	file = open("/proc/self/exe", O_RDONLY);
+	EXPECT_EQ(-1, sendfile(fd, file, NULL, 16));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("sendfile: %s", strerror(errno));
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-1, splice(fd, NULL, p[1], NULL, 16, 0));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("splice: %s", strerror(errno));
+	alarm_ms(0);
+	close(p[0]);
+	close(p[1]);
+	close(file);
+	close(fd);
+	kill(quiet, SIGTERM);
+	waitpid(quiet, NULL, 0);
 }
 
 int main(int argc, char **argv)

@@ -97,12 +97,17 @@ static void ssa_connect_progress(struct sock *sk, struct ssa_sock *ssk)
 	if (READ_ONCE(ssk->state) != SSA_CONNECTING)
 		return;
 	if (st == TCP_ESTABLISHED) {
-		ssk->hs_err = -ECONNABORTED;	/* if it cannot start */
 		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_HANDSHAKE) == SSA_CONNECTING &&
-		    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket)))
+		    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket))) {
+			ssk->hs_err = -ECONNABORTED;
 			WRITE_ONCE(ssk->state, SSA_FAILED);
+		}
 	} else if (st == TCP_CLOSE) {
-		ssk->hs_err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
+		int err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
+
+		/* hs_err before the state: readers of FAILED read it next. */
+		if (READ_ONCE(ssk->state) == SSA_CONNECTING)
+			ssk->hs_err = err;
 		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED) == SSA_CONNECTING) {
 			set_bit(SSA_F_TCP_FAILED, &ssk->flags);
 			ssa_sock_set_error(ssk, "TCP connect failed (%d)", ssk->hs_err);
@@ -123,8 +128,11 @@ static void ssa_state_change(struct sock *sk)
 static void ssa_state_change_hook(struct sock *sk, struct ssa_sock *ssk)
 {
 	write_lock_bh(&sk->sk_callback_lock);
-	ssk->orig_state_change = sk->sk_state_change;
-	sk->sk_state_change = ssa_state_change;
+	/* Never our own as the original: it would call itself forever. */
+	if (!WARN_ON_ONCE(sk->sk_state_change == ssa_state_change)) {
+		ssk->orig_state_change = sk->sk_state_change;
+		sk->sk_state_change = ssa_state_change;
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -229,14 +237,18 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 		return err;
 	}
 	if (err && err != -EINPROGRESS) {
+		/* Under the lock: another connect() must not hook the socket
+		 * between our return to IDLE and the unhook.
+		 */
+		lock_sock(sk);
 		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_IDLE) == SSA_CONNECTING) {
 			/* TCP never got anywhere: the socket may try again. */
-			lock_sock(sk);
 			ssa_state_change_unhook(sk, ssk);
 			ssa_sock_set_error(ssk, "TCP connect failed (%d)", err);
 			release_sock(sk);
 			return err;
 		}
+		release_sock(sk);
 		/* Failed already: TCP (the state hook said so) or the handshake,
 		 * which can end before TCP's connect() returns; each left its
 		 * reason in TLS_ERROR.
@@ -274,11 +286,15 @@ static int ssa_release(struct socket *sock)
 
 /* Nothing may pass in plaintext: before the handshake, data calls wait
  * for it (or say EAGAIN), then go through whatever ops the socket has by
- * then (the post-handshake ops in front of kTLS).
+ * then (the post-handshake ops in front of kTLS).  A blocking call waits
+ * as TCP's own would for its direction (SO_SNDTIMEO or SO_RCVTIMEO, then
+ * EAGAIN) and a signal interrupts it.
  */
-static int ssa_data_gate(struct socket *sock, bool nonblock)
+static int ssa_data_gate(struct socket *sock, bool nonblock, bool send)
 {
 	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	long timeo;
+	int err;
 
 	switch (ssk ? READ_ONCE(ssk->state) : SSA_FAILED) {
 	case SSA_IDLE:
@@ -288,7 +304,9 @@ static int ssa_data_gate(struct socket *sock, bool nonblock)
 	case SSA_HANDSHAKE:
 		if (nonblock)
 			return -EAGAIN;
-		return ssa_wait_handshake(sock->sk, ssk, MAX_SCHEDULE_TIMEOUT);
+		timeo = send ? sock_sndtimeo(sock->sk, false) : sock_rcvtimeo(sock->sk, false);
+		err = ssa_wait_handshake(sock->sk, ssk, timeo);
+		return err == -EINPROGRESS ? -EAGAIN : err;
 	case SSA_ESTABLISHED:
 		return 0;
 	default:
@@ -303,7 +321,7 @@ static bool ssa_nonblock(struct socket *sock, bool flag)
 
 static int ssa_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
-	int err = ssa_data_gate(sock, ssa_nonblock(sock, msg->msg_flags & MSG_DONTWAIT));
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, msg->msg_flags & MSG_DONTWAIT), true);
 
 	if (err == -ENOTCONN)
 		err = -EPIPE;
@@ -317,7 +335,7 @@ static int ssa_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 static int ssa_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		       int flags)
 {
-	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & MSG_DONTWAIT));
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & MSG_DONTWAIT), false);
 
 	if (err)
 		return err;
@@ -328,7 +346,7 @@ static int ssa_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 static ssize_t ssa_sendpage(struct socket *sock, struct page *page, int offset,
 			    size_t size, int flags)
 {
-	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & MSG_DONTWAIT));
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & MSG_DONTWAIT), true);
 
 	if (err)
 		return err == -ENOTCONN ? -EPIPE : err;
@@ -340,7 +358,7 @@ static ssize_t ssa_splice_read(struct socket *sock, loff_t *ppos,
 			       struct pipe_inode_info *pipe, size_t len,
 			       unsigned int flags)
 {
-	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & SPLICE_F_NONBLOCK));
+	int err = ssa_data_gate(sock, ssa_nonblock(sock, flags & SPLICE_F_NONBLOCK), false);
 
 	if (err)
 		return err;
