@@ -394,36 +394,33 @@ static int ssa_rx_data(struct socket *sock, const struct proto_ops *ktls,
 	return ret;
 }
 
-/* Only application data reaches the application; control records are
- * handled in kernel memory first (record.c).
+/* Moves application data once it heads the queue (recvmsg or splice). */
+typedef long (*ssa_post_read_fn)(struct socket *sock, const struct proto_ops *ktls,
+				 struct ssa_sock *ssk, void *arg);
+
+/* One read call: control records are handled in kernel memory first
+ * (record.c), then @read moves the data.  A read that returns 0 with data
+ * at the head took an empty record off (recvmsg of one alone, splice of
+ * one the peek went past): round again, within the call's budget.
  */
-static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
-			    size_t size, int flags)
+static long ssa_post_read(struct socket *sock, struct ssa_sock *ssk, int nb, bool peek,
+			  ssa_post_read_fn read, void *arg)
 {
 	const struct proto_ops *ktls = ssa_ktls_ops(sock);
 	struct ssa_rx_budget b;
-	struct ssa_sock *ssk;
-	int ret;
+	long ret;
 
-	ret = ssa_post_gate(sock, &ssk);
+	ret = ssa_rx_lock(ssk, nb);
 	if (ret)
 		return ret;
-	/* The error queue carries no records: kTLS reads it, cmsgs and all. */
-	if (flags & MSG_ERRQUEUE)
-		return ktls->recvmsg(sock, msg, size, flags);
-	if (!size)
-		return 0;
-	ret = ssa_rx_lock(ssk, flags & MSG_DONTWAIT);
-	if (ret)
-		return ret;
-	ssa_rx_budget_init(&b, sock->sk, flags & MSG_DONTWAIT);
+	ssa_rx_budget_init(&b, sock->sk, nb);
 	for (;;) {
-		int ready = ssa_rx_ready(sock, ktls, ssk, flags & MSG_DONTWAIT, &b);
+		int ready = ssa_rx_ready(sock, ktls, ssk, nb, &b);
 
-		ret = ready > 0 ? ssa_rx_data(sock, ktls, ssk, msg, size, flags) : ready;
-		if (ready != 2 || ret)
+		ret = ready > 0 ? read(sock, ktls, ssk, arg) : ready;
+		if (ready <= 0 || ret)
 			break;
-		ret = ssa_rx_empty_again(sock->sk, &b, flags & MSG_DONTWAIT, flags & MSG_PEEK);
+		ret = ssa_rx_empty_again(sock->sk, &b, nb, peek);
 		if (ret)
 			break;
 	}
@@ -433,6 +430,55 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 	return ret;
 }
 
+struct ssa_recvmsg_args {
+	struct msghdr *msg;
+	size_t size;
+	int flags;
+};
+
+static long ssa_recvmsg_data(struct socket *sock, const struct proto_ops *ktls,
+			     struct ssa_sock *ssk, void *arg)
+{
+	struct ssa_recvmsg_args *a = arg;
+
+	return ssa_rx_data(sock, ktls, ssk, a->msg, a->size, a->flags);
+}
+
+/* Only application data reaches the application. */
+static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
+			    size_t size, int flags)
+{
+	struct ssa_recvmsg_args a = { .msg = msg, .size = size, .flags = flags };
+	struct ssa_sock *ssk;
+	int ret;
+
+	ret = ssa_post_gate(sock, &ssk);
+	if (ret)
+		return ret;
+	/* The error queue carries no records: kTLS reads it, cmsgs and all. */
+	if (flags & MSG_ERRQUEUE)
+		return ssa_ktls_ops(sock)->recvmsg(sock, msg, size, flags);
+	if (!size)
+		return 0;
+	return ssa_post_read(sock, ssk, flags & MSG_DONTWAIT, flags & MSG_PEEK,
+			     ssa_recvmsg_data, &a);
+}
+
+struct ssa_splice_args {
+	loff_t *ppos;
+	struct pipe_inode_info *pipe;
+	size_t len;
+	unsigned int flags;
+};
+
+static long ssa_splice_data(struct socket *sock, const struct proto_ops *ktls,
+			    struct ssa_sock *ssk, void *arg)
+{
+	struct ssa_splice_args *a = arg;
+
+	return ktls->splice_read(sock, a->ppos, a->pipe, a->len, a->flags);
+}
+
 /* kTLS's splice_read refuses a control record at the head of the queue:
  * handle those first (waiting for a record as splice would).
  */
@@ -440,36 +486,15 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 				    struct pipe_inode_info *pipe, size_t len,
 				    unsigned int flags)
 {
-	const struct proto_ops *ktls = ssa_ktls_ops(sock);
+	struct ssa_splice_args a = { .ppos = ppos, .pipe = pipe, .len = len, .flags = flags };
 	int nb = (flags & SPLICE_F_NONBLOCK) || (sock->file->f_flags & O_NONBLOCK) ?
 		 MSG_DONTWAIT : 0;
-	struct ssa_rx_budget b;
 	struct ssa_sock *ssk;
 	int ret = ssa_post_gate(sock, &ssk);
 
 	if (ret)
 		return ret;
-	ret = ssa_rx_lock(ssk, nb);
-	if (ret)
-		return ret;
-	ssa_rx_budget_init(&b, sock->sk, nb);
-	for (;;) {
-		int ready = ssa_rx_ready(sock, ktls, ssk, nb, &b);
-
-		/* kTLS's splice_read takes an empty record off as it reads 0,
-		 * also one the peek went past to find data behind it.
-		 */
-		ret = ready > 0 ? ktls->splice_read(sock, ppos, pipe, len, flags) : ready;
-		if (ready <= 0 || ret)
-			break;
-		ret = ssa_rx_empty_again(sock->sk, &b, nb, false);
-		if (ret)
-			break;
-	}
-	ssa_rx_unlock(ssk);
-	if (b.wake)
-		ssa_rx_wake(sock->sk);
-	return ret;
+	return ssa_post_read(sock, ssk, nb, false, ssa_splice_data, &a);
 }
 
 static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *ktls)

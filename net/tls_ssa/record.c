@@ -9,9 +9,10 @@
  * record at the head of kTLS's queue; a control record is then read into
  * kernel memory, exactly as many bytes as the message parser asks for, and
  * a handshake message that spans records waits in the socket's bounded
- * struct ssa_ctl_rx.  Every kTLS call carries the caller's MSG_DONTWAIT,
- * so a peer that sends half a message and goes silent leaves a
- * non-blocking reader with -EAGAIN and a poller with nothing to read.
+ * struct ssa_ctl_rx.  No kTLS call here waits: a blocking reader waits in
+ * ssa_rx_wait(), so a peer that sends half a message and goes silent
+ * leaves a non-blocking reader with -EAGAIN, a poller with nothing to
+ * read, and a blocking one with its SO_RCVTIMEO.
  */
 
 #include <linux/kernel.h>
@@ -363,6 +364,14 @@ void ssa_rx_wake(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* What is left of the call's SO_RCVTIMEO, in jiffies (0: none). */
+static long ssa_rx_left(const struct ssa_rx_budget *b)
+{
+	if (b->timeo == MAX_SCHEDULE_TIMEOUT)
+		return MAX_SCHEDULE_TIMEOUT;
+	return max_t(long, (long)(b->start + b->timeo - jiffies), 0);
+}
+
 /* A peer may send control (or empty) records as fast as we can take
  * them; a read call handles SSA_RX_BUDGET of them, then lets its caller
  * go: a non-blocking one with -EAGAIN (pollers woken again), a blocking
@@ -378,7 +387,7 @@ static int ssa_rx_spend(struct sock *sk, struct ssa_rx_budget *b, int nb)
 	}
 	if (signal_pending(current))
 		return sock_intr_errno(b->timeo);
-	if (b->timeo != MAX_SCHEDULE_TIMEOUT && time_after_eq(jiffies, b->start + b->timeo))
+	if (!ssa_rx_left(b))
 		return -EAGAIN;
 	cond_resched();
 	return 0;
@@ -392,13 +401,10 @@ static int ssa_rx_spend(struct sock *sk, struct ssa_rx_budget *b, int nb)
  */
 static int ssa_rx_wait(struct sock *sk, struct ssa_rx_budget *b)
 {
-	long left = b->timeo;
+	long left = ssa_rx_left(b);
 
-	if (left != MAX_SCHEDULE_TIMEOUT) {
-		left = (long)(b->start + b->timeo - jiffies);
-		if (left <= 0)
-			return -EAGAIN;
-	}
+	if (!left)
+		return -EAGAIN;
 	left = wait_event_interruptible_timeout(*sk_sleep(sk),
 						sk_is_readable(sk) || READ_ONCE(sk->sk_err) ||
 						(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
