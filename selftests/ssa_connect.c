@@ -50,6 +50,19 @@ static void alarm_ms(long ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* connect() to @addr, interrupted after @ms milliseconds; errno is kept. */
+static int timed_connect(int fd, const struct sockaddr_in *addr, long ms)
+{
+	int ret, e;
+
+	alarm_ms(ms);
+	ret = connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	e = errno;
+	alarm_ms(0);
+	errno = e;
+	return ret;
+}
+
 static pid_t start_peer_mode(const char *mode, const char *port)
 {
 	char script[4200];
@@ -148,15 +161,11 @@ TEST_F(conn, signal_in_syn_sent_then_blocking_retry)
 	int fd = ssa_socket(), ret;
 
 	ASSERT_GE(fd, 0);
-	alarm_ms(100);
-	ret = connect(fd, (const struct sockaddr *)&peer_addr, sizeof(peer_addr));
-	alarm_ms(0);
+	ret = timed_connect(fd, &peer_addr, 100);
 	ASSERT_EQ(-1, ret);
 	ASSERT_EQ(EINTR, errno);
 	usleep(700000);		/* the SYN-ACK is in (one RTT is 400 ms) */
-	alarm_ms(20000);
-	ret = connect(fd, (const struct sockaddr *)&peer_addr, sizeof(peer_addr));
-	alarm_ms(0);
+	ret = timed_connect(fd, &peer_addr, 20000);
 	EXPECT_TRUE(ret == 0 || errno == EISCONN) TH_LOG("retry: %s", strerror(errno));
 	EXPECT_EQ(0, echo_ok(fd));
 	close(fd);
@@ -170,9 +179,7 @@ TEST_F(conn, signal_in_syn_sent_then_poll)
 	socklen_t len = sizeof(err);
 
 	ASSERT_GE(fd, 0);
-	alarm_ms(100);
-	ret = connect(fd, (const struct sockaddr *)&peer_addr, sizeof(peer_addr));
-	alarm_ms(0);
+	ret = timed_connect(fd, &peer_addr, 100);
 	ASSERT_EQ(-1, ret);
 	ASSERT_EQ(EINTR, errno);
 	p.fd = fd;
@@ -191,14 +198,10 @@ TEST_F(conn, connect_again_after_refused)
 
 	ASSERT_GE(fd, 0);
 	closed.sin_port = htons(PORT + 1);
-	alarm_ms(10000);
-	ret = connect(fd, (const struct sockaddr *)&closed, sizeof(closed));
-	alarm_ms(0);
+	ret = timed_connect(fd, &closed, 10000);
 	ASSERT_EQ(-1, ret);
 	ASSERT_EQ(ECONNREFUSED, errno);
-	alarm_ms(20000);
-	ret = connect(fd, (const struct sockaddr *)&peer_addr, sizeof(peer_addr));
-	alarm_ms(0);
+	ret = timed_connect(fd, &peer_addr, 20000);
 	ASSERT_EQ(0, ret) TH_LOG("second connect: %s", strerror(errno));
 	EXPECT_EQ(0, echo_ok(fd));
 	close(fd);
@@ -219,9 +222,7 @@ TEST_F(conn, fastopen_connect_refused)
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	getsockopt(fd, IPPROTO_TLS, TLS_ERROR, why, &l);
 	EXPECT_NE(NULL, strstr(why, "Fast Open")) TH_LOG("TLS_ERROR: %s", why);
-	alarm_ms(20000);
-	ret = connect(fd, (const struct sockaddr *)&peer_addr, sizeof(peer_addr));
-	alarm_ms(0);
+	ret = timed_connect(fd, &peer_addr, 20000);
 	ASSERT_EQ(0, ret) TH_LOG("connect: %s", strerror(errno));
 	EXPECT_EQ(0, echo_ok(fd));
 	close(fd);

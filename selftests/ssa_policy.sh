@@ -249,7 +249,8 @@ PIDS+=($!)
 wait_port "$PORT"
 curl -sS --cacert "$PKI/ca.pem" "https://localhost:$PORT/index.html" >"$W/out" 2>"$W/err"
 check "a granted root-only key serves for the profile's program, run as nobody" "has granted"
-setpriv --reuid=nobody --regid=nogroup --clear-groups python3 -c "
+# try_key.py: does this program get the granted key?
+cat >"$W/try_key.py" <<EOF
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
 s.setsockopt(205, 88, b'$PKI/srv.pem')
@@ -257,22 +258,18 @@ try:
     s.setsockopt(205, 89, b'$W/granted.key')
     print('loaded')
 except OSError as e:
-    print('refused', e.errno)" >"$W/out" 2>"$W/err"
+    print('refused', e.errno)
+EOF
+chmod a+r "$W/try_key.py"
+setpriv --reuid=nobody --regid=nogroup --clear-groups python3 "$W/try_key.py" \
+	>"$W/out" 2>"$W/err"
 check "the same key is refused to another program" "has 'refused 13'"
 
 # The grant follows the files, not their paths in the caller's namespace.
 # An unprivileged user namespace may bind-mount its own program over the
 # granted executable's path ...
-setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Urm sh -c "
-mount --bind $PYTHON $SERVER && exec $SERVER -c \"
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
-s.setsockopt(205, 88, b'$PKI/srv.pem')
-try:
-    s.setsockopt(205, 89, b'$W/granted.key')
-    print('loaded')
-except OSError as e:
-    print('refused', e.errno)\"" >"$W/out" 2>"$W/err"
+setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Urm sh -c \
+	"mount --bind $PYTHON $SERVER && exec $SERVER $W/try_key.py" >"$W/out" 2>"$W/err"
 check "another program bind-mounted over the granted one's path is refused" "has 'refused 13'"
 # ... or another root-only key over the granted key's path.
 install -m 600 "$PKI/rsa.key" "$W/secret.key"
