@@ -233,6 +233,19 @@ expect "system store does not know the test CA" EKEYREJECTED "untrusted" hold $(
 expect "wrong key usage (clientAuth only)" EKEYREJECTED "key usage" hold $(cert clientonly) -- "${CA[@]}"
 expect "an unknown critical extension" EKEYREJECTED "certificate rejected" \
 	hold $(cert critext) -- "${CA[@]}"
+# Name constraints (RFC 5280 4.2.1.10): mbedTLS alone refused every chain
+# through a CA whose constraints are critical; each SAN is now checked.
+s_server -cert "$PKI/ncok.pem" -cert_chain "$PKI/ncca.pem" -key "$PKI/ncok.key" -www
+client "${CA[@]}" -s -G / localhost "$PORT"
+check "name constraints: a chain inside the permitted subtrees verifies" \
+	"grep -q 's_server' $W/out"
+s_server -cert "$PKI/ncok.pem" -cert_chain "$PKI/ncca.pem" -key "$PKI/ncok.key" -www
+client "${CA[@]}" -s -G / -n 127.0.0.1 localhost "$PORT"
+check "name constraints: an IP address inside 127/8 verifies" "grep -q 's_server' $W/out"
+expect "name constraints: a SAN outside the permitted subtrees" EKEYREJECTED \
+	"outside the subtrees" hold $(cert ncout) -- "${CA[@]}"
+expect "name constraints: a SAN in an excluded subtree" EKEYREJECTED "subtree.*exclude" \
+	hold $(cert ncexcl) -- "${CA[@]}"
 expect "wildcard covers one label only" EKEYREJECTED "hostname mismatch" \
 	hold $(cert wild) -- "${CA[@]}" -n a.b.example.test
 expect "address without IP SAN" EKEYREJECTED "hostname mismatch" \

@@ -140,7 +140,7 @@ int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len)
 	mbedtls_x509_crt_init(&cr->chain);
 	mbedtls_pk_init(&cr->key);
 	nomem = ssa_mbedtls_alloc_failures();
-	ret = mbedtls_x509_crt_parse(&cr->chain, (const u8 *)pem, len + 1);
+	ret = ssa_x509_crt_parse(&cr->chain, (const u8 *)pem, len + 1);
 	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
 	    (ret && ssa_mbedtls_alloc_failures() != nomem)) {
 		mbedtls_x509_crt_free(&cr->chain);

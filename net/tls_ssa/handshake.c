@@ -62,6 +62,11 @@ struct workqueue_struct *ssa_srv_wq;
  * @sess_key: its session cache key
  * @resumed: the handshake resumed a session
  * @name_ok: the leaf certificate names the peer
+ * @nc: name constraints of the CAs above the certificate being verified
+ * @nc_n: entries in @nc
+ * @nc_depth: depth of the last certificate the verify callback saw
+ * @nc_skip: the chain already fails: no name constraint checks
+ * @nc_why: the name constraint the chain broke, in words, or NULL
  * @secret_len: length of the TLS 1.3 traffic secrets
  * @c_secret: client_application_traffic_secret_0
  * @s_secret: server_application_traffic_secret_0
@@ -91,6 +96,14 @@ struct ssa_hs {
 	u8 sess_key[SSA_SESSION_KEY_LEN];
 	bool resumed;
 	bool name_ok;
+	struct {
+		const u8 *p;
+		size_t len;
+	} nc[MBEDTLS_X509_MAX_INTERMEDIATE_CA + 2];
+	u8 nc_n;
+	int nc_depth;
+	bool nc_skip;
+	const char *nc_why;
 	size_t secret_len;
 	u8 c_secret[64];
 	u8 s_secret[64];
@@ -177,9 +190,61 @@ static void ssa_export_keys(void *ctx, mbedtls_ssl_key_export_type type,
 }
 
 /* Runs for each certificate of the peer's chain, root first. */
+static bool ssa_crt_self_issued(const mbedtls_x509_crt *crt)
+{
+	return crt->issuer_raw.len == crt->subject_raw.len &&
+	       !memcmp(crt->issuer_raw.p, crt->subject_raw.p, crt->subject_raw.len);
+}
+
+/* Name constraints (namecons.c): mbedTLS walks a verified chain from its
+ * trust anchor down to the leaf; each CA's constraints bind every
+ * certificate below it, except self-issued intermediates (RFC 5280 6.1.3).
+ */
+static void ssa_verify_nc(struct ssa_hs *hs, const mbedtls_x509_crt *crt, int depth,
+			  u32 *flags)
+{
+	const char *why = NULL;
+	const u8 *nc;
+	unsigned int i;
+	size_t len;
+	int ret;
+
+	/* The first call of a walk is its top: start afresh. */
+	if (depth >= hs->nc_depth) {
+		hs->nc_n = 0;
+		hs->nc_skip = false;
+		hs->nc_why = NULL;
+	}
+	hs->nc_depth = depth;
+	/* A chain that fails already is not worth the work. */
+	if (hs->nc_skip || *flags) {
+		hs->nc_skip = true;
+		return;
+	}
+	if (!depth || !ssa_crt_self_issued(crt))
+		for (i = 0; i < hs->nc_n && !why; i++)
+			why = ssa_nc_check(hs->nc[i].p, hs->nc[i].len, crt);
+	if (!why && depth) {
+		ret = ssa_nc_find(crt, &nc, &len);
+		if (ret < 0)
+			why = "malformed name constraints";
+		else if (ret && hs->nc_n == ARRAY_SIZE(hs->nc))
+			why = "too many name-constrained CAs";
+		else if (ret)
+			hs->nc[hs->nc_n].p = nc, hs->nc[hs->nc_n++].len = len;
+	}
+	if (why) {
+		hs->nc_why = why;
+		hs->nc_skip = true;
+		*flags |= MBEDTLS_X509_BADCERT_OTHER;
+	}
+}
+
 static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags)
 {
 	struct ssa_hs *hs = ctx;
+
+	ssa_verify_nc(hs, crt, depth, flags);
 
 	if (depth == 0 && !hs->server) {
 		hs->name_ok = ssa_cert_matches_peer(crt, hs->ssk->hostname, hs->sock->sk);
@@ -657,10 +722,13 @@ static int ssa_hs_run(struct ssa_hs *hs)
 	if (ret == MBEDTLS_ERR_SSL_INVALID_RECORD && !hs->sock_err)
 		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
 					       MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
-	return ssa_hs_error(hs->ssk, ret, hs->sock_err,
-			    mbedtls_ssl_get_verify_result(&hs->ssl), ssa_hs_self_signed(hs),
-			    ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && hs->ssl.in_msg ?
-			    hs->ssl.in_msg[1] : -1);
+	ret = ssa_hs_error(hs->ssk, ret, hs->sock_err,
+			   mbedtls_ssl_get_verify_result(&hs->ssl), ssa_hs_self_signed(hs),
+			   ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && hs->ssl.in_msg ?
+			   hs->ssl.in_msg[1] : -1);
+	if (ret == -EKEYREJECTED && hs->nc_why)
+		ssa_sock_set_error(hs->ssk, "certificate verify failed: %s", hs->nc_why);
+	return ret;
 }
 
 /* --- results kept after the handshake ---------------------------------------- */
@@ -699,7 +767,7 @@ static int ssa_hs_keep_results(struct ssa_hs *hs)
 	if (hs->server && mbedtls_ssl_get_verify_result(&hs->ssl)) {
 		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
 					       MBEDTLS_SSL_ALERT_MSG_BAD_CERT);
-		ssa_sock_set_error(ssk, "certificate verify failed: %s",
+		ssa_sock_set_error(ssk, "certificate verify failed: %s", hs->nc_why ?:
 				   ssa_verify_reason(mbedtls_ssl_get_verify_result(&hs->ssl),
 						     ssa_hs_self_signed(hs)));
 		return -EKEYREJECTED;

@@ -372,6 +372,14 @@ bool ssa_cert_matches_peer(const struct mbedtls_x509_crt *crt, const char *host,
 			   const struct sock *sk);
 const char *ssa_verify_reason(u32 flags, bool self_signed);
 
+/* --- namecons.c: X.509 name constraints ------------------------------------ */
+
+int ssa_x509_crt_parse_der(struct mbedtls_x509_crt *chain, const unsigned char *buf,
+			   size_t len);
+int ssa_x509_crt_parse(struct mbedtls_x509_crt *chain, const unsigned char *buf, size_t len);
+int ssa_nc_find(const struct mbedtls_x509_crt *crt, const u8 **p, size_t *len);
+const char *ssa_nc_check(const u8 *nc, size_t nc_len, const struct mbedtls_x509_crt *crt);
+
 /* --- handshake.c: the handshake engine ----------------------------------- */
 
 extern struct workqueue_struct *ssa_wq;

@@ -228,7 +228,7 @@ struct ssa_trust *ssa_trust_parse(const char *pem, size_t len, const char **err)
 	INIT_LIST_HEAD(&t->pinned_node);
 	mbedtls_x509_crt_init(&t->crt);
 	nomem = ssa_mbedtls_alloc_failures();
-	ret = mbedtls_x509_crt_parse(&t->crt, (const u8 *)pem, len + 1);
+	ret = ssa_x509_crt_parse(&t->crt, (const u8 *)pem, len + 1);
 	/* Certificates it could not parse are skipped, unless for memory. */
 	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED || (ret && ssa_mbedtls_alloc_failures() != nomem))
 		ret = MBEDTLS_ERR_X509_ALLOC_FAILED;

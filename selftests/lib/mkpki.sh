@@ -18,6 +18,12 @@
 #   client.{pem,key}        client certificate (clientAuth), from ca
 #   rogueclient.{pem,key}   client certificate from rogueca
 #   critext.{pem,key}       localhost, with a critical extension nobody knows
+#   ncca.pem                intermediate CA (from ca) with critical name
+#                           constraints: DNS localhost, 127/8, ::1; not
+#                           bad.localhost
+#   ncok.{pem,key}          the localhost names, from ncca (chain in .pem)
+#   ncout.{pem,key}         localhost + other.example (outside), from ncca
+#   ncexcl.{pem,key}        localhost + bad.localhost (excluded), from ncca
 set -e
 D=$1
 mkdir -p "$D"
@@ -30,6 +36,21 @@ ca() {	# ca NAME CN
 	openssl req -x509 -new -key "$1.key" -out "$1.pem" -subj "/O=tls_ssa tests/CN=$2" \
 		-days 3650 -addext "basicConstraints=critical,CA:TRUE" \
 		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+	ca_db "$1"
+}
+
+# subca NAME PARENT CN [extension line]: an intermediate CA, signed by PARENT
+subca() {
+	key "$1"
+	openssl req -new -key "$1.key" -out "$1.csr" -subj "/O=tls_ssa tests/CN=$3" 2>/dev/null
+	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$1.ext"
+	[ -z "${4:-}" ] || echo "$4" >>"$1.ext"
+	openssl ca -batch -config "$2.cnf" -extfile "$1.ext" -notext -in "$1.csr" \
+		-out "$1.pem" -days 3650 2>/dev/null
+	ca_db "$1"
+}
+
+ca_db() {	# ca_db NAME: the openssl ca database and configuration
 	mkdir -p "$1.db"
 	: >"$1.db/index"
 	echo 1000 >"$1.db/serial"
@@ -90,6 +111,15 @@ leaf ca weak "$NAMES" serverAuth "" "" rsa1024
 leaf ca client "DNS:client.example" clientAuth
 leaf rogueca rogueclient "DNS:client.example" clientAuth
 leaf ca critext "$NAMES" serverAuth "" "" ec "1.3.6.1.4.1.55555.1=critical,ASN1:NULL"
+# A name-constrained intermediate and three leaves below it; each leaf's
+# .pem is its chain (leaf, then ncca), as a server sends it.
+subca ncca ca "Constrained CA" "nameConstraints=critical,permitted;DNS:localhost,\
+permitted;IP:127.0.0.0/255.0.0.0,permitted;IP:::1/ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,\
+excluded;DNS:bad.localhost"
+leaf ncca ncok "$NAMES" serverAuth
+leaf ncca ncout "DNS:localhost,DNS:other.example" serverAuth
+leaf ncca ncexcl "DNS:localhost,DNS:bad.localhost" serverAuth
+for f in ncok ncout ncexcl; do cat ncca.pem >>"$f.pem"; done
 key self
 openssl req -x509 -new -key self.key -out self.pem -subj "/CN=localhost" -days 365 \
 	-addext "subjectAltName=$NAMES" 2>/dev/null
