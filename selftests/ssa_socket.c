@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <pthread.h>
+#include <time.h>
 
 #include <linux/tls_ssa.h>
 
@@ -415,6 +417,108 @@ TEST(listen_needs_certificate)
 	EXPECT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &st, &len));
 	EXPECT_EQ(0, st);
 	close(fd);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct pin_job {
+	int fd;
+	const char *path;
+	int rc, err;
+	double start, end;
+	volatile int started, running;
+};
+
+static void *pin_thread(void *arg)
+{
+	struct pin_job *j = arg;
+
+	j->start = now_s();
+	j->running = 1;
+	j->started = 1;
+	j->rc = setsockopt(j->fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, j->path,
+			   strlen(j->path) + 1);
+	j->err = errno;
+	j->end = now_s();
+	j->running = 0;
+	return NULL;
+}
+
+/*
+ * A PEM option's file is read and parsed without the socket lock: while
+ * one thread pins a store of several MiB, another thread's calls on the
+ * same socket (each takes the lock) return at once instead of waiting
+ * for the whole parse.  A slow file (FUSE, NFS) would otherwise hold
+ * every call on the socket, close() included, in uninterruptible sleep.
+ */
+TEST(pem_parse_leaves_the_socket_unlocked)
+{
+	const char *bundle = "/etc/ssl/certs/ca-certificates.crt";
+	char path[] = "/tmp/ssa-big-XXXXXX", buf[1 << 16], why[256];
+	struct pin_job job = { .path = path };
+	double worst = 0, t;
+	size_t total = 0, n;
+	pthread_t th;
+	socklen_t len;
+	FILE *in;
+	int out, calls = 0;
+
+	/* The system bundle, repeated to just under the 4 MiB cap. */
+	out = mkstemp(path);
+	ASSERT_GE(out, 0);
+	in = fopen(bundle, "r");
+	if (!in)
+		SKIP(return, "no %s", bundle);
+	for (;;) {
+		n = fread(buf, 1, sizeof(buf), in);
+		if (!n) {
+			if (!total)
+				break;	/* an empty bundle */
+			rewind(in);
+			continue;
+		}
+		if (total + n > (4 << 20) - (64 << 10))
+			break;
+		ASSERT_EQ((ssize_t)n, write(out, buf, n));
+		total += n;
+	}
+	fclose(in);
+	close(out);
+	if (!total)
+		SKIP(return, "%s is empty", bundle);
+
+	job.fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TLS);
+	ASSERT_GE(job.fd, 0);
+	ASSERT_EQ(0, pthread_create(&th, NULL, pin_thread, &job));
+	while (!job.started)
+		usleep(1000);
+	usleep(20000);	/* into the parse */
+	while (job.running) {
+		len = sizeof(why);
+		t = now_s();
+		ASSERT_EQ(0, getsockopt(job.fd, IPPROTO_TLS, TLS_ERROR, why, &len));
+		t = now_s() - t;
+		if (t > worst)
+			worst = t;
+		calls++;
+		usleep(5000);
+	}
+	pthread_join(th, NULL);
+	unlink(path);
+	ASSERT_EQ(0, job.rc) TH_LOG("pinning %zu bytes: errno %d", total, job.err);
+	TH_LOG("pinning %zu bytes took %.3f s; %d calls meanwhile, the slowest %.4f s",
+	       total, job.end - job.start, calls, worst);
+	if (job.end - job.start < 0.2)
+		SKIP(goto out, "the parse took %.3f s, too short to tell", job.end - job.start);
+	EXPECT_LT(worst * 4, job.end - job.start);
+out:
+	close(job.fd);
 }
 
 TEST(plain_tcp_untouched)

@@ -105,20 +105,119 @@ static const char *ssa_key_unsuitable(const mbedtls_pk_context *pk)
 }
 
 /**
- * ssa_creds_add_chain() - start a new pair with a certificate chain
- * @ssk: the socket (locked, unconnected)
+ * struct ssa_cred_part - a chain or a key, parsed before the socket is locked
+ * @chain: the chain, leaf first (a chain part)
+ * @key: the private key (a key part)
+ * @is_key: this part is a key
+ */
+struct ssa_cred_part {
+	mbedtls_x509_crt chain;
+	mbedtls_pk_context key;
+	bool is_key;
+};
+
+/**
+ * ssa_cred_part_free() - free a part that was not attached
+ * @part: the part, or an ERR_PTR, or NULL
+ */
+void ssa_cred_part_free(struct ssa_cred_part *part)
+{
+	if (IS_ERR_OR_NULL(part))
+		return;
+	mbedtls_x509_crt_free(&part->chain);
+	mbedtls_pk_free(&part->key);
+	kfree_sensitive(part);
+}
+
+static struct ssa_cred_part *ssa_cred_part_new(bool is_key)
+{
+	struct ssa_cred_part *part = kzalloc(sizeof(*part), GFP_KERNEL_ACCOUNT);
+
+	if (!part)
+		return ERR_PTR(-ENOMEM);
+	mbedtls_x509_crt_init(&part->chain);
+	mbedtls_pk_init(&part->key);
+	part->is_key = is_key;
+	return part;
+}
+
+/**
+ * ssa_cred_parse_chain() - parse a certificate chain for a socket
  * @pem: NUL-terminated PEM text
  * @len: bytes in @pem, without the NUL
+ * @why: out: a reason in words on failure
  *
- * Return: 0, or -EINVAL/-ENOSPC/-ENOMEM with TLS_ERROR set.
+ * Needs no lock: the result belongs to the caller until
+ * ssa_creds_attach().
+ *
+ * Return: the part, or ERR_PTR(-EINVAL/-ENOMEM).
  */
-int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len)
+struct ssa_cred_part *ssa_cred_parse_chain(const char *pem, size_t len, const char **why)
+{
+	struct ssa_cred_part *part = ssa_cred_part_new(false);
+	long nomem;
+	int ret;
+
+	if (IS_ERR(part)) {
+		*why = "out of memory";
+		return part;
+	}
+	nomem = ssa_mbedtls_alloc_failures();
+	ret = ssa_x509_crt_parse(&part->chain, (const u8 *)pem, len + 1);
+	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+	    (ret && ssa_mbedtls_alloc_failures() != nomem)) {
+		ssa_cred_part_free(part);
+		*why = "out of memory";
+		return ERR_PTR(-ENOMEM);
+	}
+	*why = ret ? "not a PEM certificate chain (or one of its certificates is malformed)" :
+		     ssa_key_unsuitable(&part->chain.pk);
+	if (*why) {
+		ssa_cred_part_free(part);
+		return ERR_PTR(-EINVAL);
+	}
+	return part;
+}
+
+/**
+ * ssa_cred_parse_key() - parse a private key for a socket
+ * @pem: NUL-terminated PEM text
+ * @len: bytes in @pem, without the NUL
+ * @why: out: a reason in words on failure
+ *
+ * Needs no lock, like ssa_cred_parse_chain(); whether the key matches its
+ * chain is checked by ssa_creds_attach().
+ *
+ * Return: the part, or ERR_PTR(-EINVAL/-ENOMEM).
+ */
+struct ssa_cred_part *ssa_cred_parse_key(const char *pem, size_t len, const char **why)
+{
+	struct ssa_cred_part *part = ssa_cred_part_new(true);
+	int ret;
+
+	if (IS_ERR(part)) {
+		*why = "out of memory";
+		return part;
+	}
+	ret = mbedtls_pk_parse_key(&part->key, (const u8 *)pem, len + 1, NULL, 0,
+				   mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+	if (!ret)
+		return part;
+	ssa_cred_part_free(part);
+	if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
+		*why = "encrypted private keys are not supported; give the key unencrypted";
+	else if (ret == MBEDTLS_ERR_PK_ALLOC_FAILED)
+		*why = "out of memory";
+	else
+		*why = "not a PEM private key";
+	return ERR_PTR(ret == MBEDTLS_ERR_PK_ALLOC_FAILED ? -ENOMEM : -EINVAL);
+}
+
+/* A chain opens a new pair. */
+static int ssa_creds_attach_chain(struct ssa_sock *ssk, struct ssa_cred_part *part)
 {
 	struct ssa_creds *c = ssk->creds;
 	struct ssa_cred *cr;
-	const char *why;
-	long nomem;
-	int ret;
 
 	if (c && c->n && !c->cred[c->n - 1].keyed) {
 		ssa_sock_set_error(ssk, "TLS_CERTIFICATE_CHAIN: the previous chain has no TLS_PRIVATE_KEY yet");
@@ -131,78 +230,83 @@ int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len)
 	}
 	if (!c) {
 		c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
-		if (!c)
+		if (!c) {
+			ssa_sock_set_error(ssk, "TLS_CERTIFICATE_CHAIN: out of memory");
 			return -ENOMEM;
+		}
 		kref_init(&c->ref);
 		ssk->creds = c;
 	}
-	cr = &c->cred[c->n];
-	mbedtls_x509_crt_init(&cr->chain);
+	cr = &c->cred[c->n++];
+	/* Moves the contexts: nothing points into the part's own structs. */
+	cr->chain = part->chain;
 	mbedtls_pk_init(&cr->key);
-	nomem = ssa_mbedtls_alloc_failures();
-	ret = ssa_x509_crt_parse(&cr->chain, (const u8 *)pem, len + 1);
-	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
-	    (ret && ssa_mbedtls_alloc_failures() != nomem)) {
-		mbedtls_x509_crt_free(&cr->chain);
-		return -ENOMEM;
-	}
-	why = ret ? "not a PEM certificate chain (or one of its certificates is malformed)" :
-		    ssa_key_unsuitable(&cr->chain.pk);
-	if (why) {
-		mbedtls_x509_crt_free(&cr->chain);
-		ssa_sock_set_error(ssk, "TLS_CERTIFICATE_CHAIN: %s", why);
-		return -EINVAL;
-	}
-	c->n++;
+	mbedtls_x509_crt_init(&part->chain);
 	return 0;
 }
 
-/**
- * ssa_creds_add_key() - give the last chain its private key
- * @ssk: the socket (locked, unconnected)
- * @pem: NUL-terminated PEM text
- * @len: bytes in @pem, without the NUL
- *
- * The key must match the leaf certificate of the last chain; a mismatch
- * leaves the chain waiting for the right key.
- *
- * Return: 0, or -EINVAL/-ENOMEM with TLS_ERROR set.
- */
-int ssa_creds_add_key(struct ssa_sock *ssk, const char *pem, size_t len)
+/* A key closes the open pair, if it matches the chain's leaf. */
+static int ssa_creds_attach_key(struct ssa_sock *ssk, struct ssa_cred_part *part)
 {
 	struct ssa_creds *c = ssk->creds;
-	mbedtls_pk_context key;
 	struct ssa_cred *cr;
-	const char *why;
-	int ret;
 
 	if (!c || !c->n || c->cred[c->n - 1].keyed) {
 		ssa_sock_set_error(ssk, "TLS_PRIVATE_KEY: set its TLS_CERTIFICATE_CHAIN first");
 		return -EINVAL;
 	}
 	cr = &c->cred[c->n - 1];
-	mbedtls_pk_init(&key);
-	ret = mbedtls_pk_parse_key(&key, (const u8 *)pem, len + 1, NULL, 0,
-				   mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-	if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
-		why = "encrypted private keys are not supported; give the key unencrypted";
-	else if (ret == MBEDTLS_ERR_PK_ALLOC_FAILED)
-		why = "out of memory";
-	else if (ret)
-		why = "not a PEM private key";
-	else if (mbedtls_pk_check_pair(&cr->chain.pk, &key, mbedtls_psa_get_random,
-				       MBEDTLS_PSA_RANDOM_STATE))
-		why = "the key does not match the chain's leaf certificate";
-	else
-		why = NULL;
-	if (why) {
-		mbedtls_pk_free(&key);
-		ssa_sock_set_error(ssk, "TLS_PRIVATE_KEY: %s", why);
-		return ret == MBEDTLS_ERR_PK_ALLOC_FAILED ? -ENOMEM : -EINVAL;
+	if (mbedtls_pk_check_pair(&cr->chain.pk, &part->key, mbedtls_psa_get_random,
+				  MBEDTLS_PSA_RANDOM_STATE)) {
+		ssa_sock_set_error(ssk, "TLS_PRIVATE_KEY: the key does not match the chain's leaf certificate");
+		return -EINVAL;
 	}
-	cr->key = key;		/* moves the context; nothing else points into it */
+	cr->key = part->key;
+	mbedtls_pk_init(&part->key);
 	cr->keyed = true;
 	return 0;
+}
+
+/**
+ * ssa_creds_attach() - add a parsed chain or key to the socket's pairs
+ * @ssk: the socket (locked, unconnected)
+ * @part: from ssa_cred_parse_chain() or ssa_cred_parse_key(); always consumed
+ *
+ * A chain opens a new pair; the key that follows closes it.
+ *
+ * Return: 0, or -EINVAL/-ENOSPC/-ENOMEM with TLS_ERROR set.
+ */
+int ssa_creds_attach(struct ssa_sock *ssk, struct ssa_cred_part *part)
+{
+	int err;
+
+	sock_owned_by_me(ssk->sk);
+	err = part->is_key ? ssa_creds_attach_key(ssk, part) : ssa_creds_attach_chain(ssk, part);
+	ssa_cred_part_free(part);
+	return err;
+}
+
+/**
+ * ssa_creds_add() - parse and attach in one step (a locked socket)
+ * @ssk: the socket (locked, unconnected)
+ * @pem: NUL-terminated PEM text
+ * @len: bytes in @pem, without the NUL
+ * @key: @pem is the private key closing the open pair, not a chain
+ *
+ * Return: as ssa_creds_attach(), TLS_ERROR set on failure.
+ */
+int ssa_creds_add(struct ssa_sock *ssk, const char *pem, size_t len, bool key)
+{
+	struct ssa_cred_part *part;
+	const char *why;
+
+	part = key ? ssa_cred_parse_key(pem, len, &why) : ssa_cred_parse_chain(pem, len, &why);
+	if (IS_ERR(part)) {
+		ssa_sock_set_error(ssk, "%s: %s", key ? "TLS_PRIVATE_KEY" : "TLS_CERTIFICATE_CHAIN",
+				   why);
+		return PTR_ERR(part);
+	}
+	return ssa_creds_attach(ssk, part);
 }
 
 /**

@@ -18,6 +18,9 @@
 
 #include <kunit/test.h>
 #include <linux/slab.h>
+#include <linux/net.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 #include <linux/string.h>
 
 #include "tls_ssa.h"
@@ -195,33 +198,40 @@ static void ssa_creds_pairing(struct kunit *test)
 {
 	struct ssa_sock *ssk = ssa_test_sock(test);
 	struct mbedtls_pk_context *key;
+	struct socket *sock;
 
-	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add_key(ssk, ssa_pem_a_key,
-							 strlen(ssa_pem_a_key)));
+	/* ssa_creds_attach() asserts that the socket is locked. */
+	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, PF_INET, SOCK_STREAM,
+						  IPPROTO_TCP, &sock));
+	ssk->sk = sock->sk;
+	lock_sock(sock->sk);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add(ssk, ssa_pem_a_key,
+							 strlen(ssa_pem_a_key), true));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(ssk->error, "TLS_CERTIFICATE_CHAIN first"));
 	KUNIT_EXPECT_EQ(test, -ENOKEY, ssa_creds_check(ssk, true));
 
-	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add_chain(ssk, ssa_pem_a_crt, strlen(ssa_pem_a_crt)));
+	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add(ssk, ssa_pem_a_crt, strlen(ssa_pem_a_crt), false));
 	KUNIT_EXPECT_EQ(test, 0U, ssa_creds_count(ssk->creds));
 	KUNIT_EXPECT_EQ(test, -ENOKEY, ssa_creds_check(ssk, false));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add_chain(ssk, ssa_pem_b_crt,
-							   strlen(ssa_pem_b_crt)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add(ssk, ssa_pem_b_crt,
+							   strlen(ssa_pem_b_crt), false));
 
 	/* The wrong key leaves the chain waiting for the right one. */
-	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add_key(ssk, ssa_pem_b_key,
-							 strlen(ssa_pem_b_key)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add(ssk, ssa_pem_b_key,
+							 strlen(ssa_pem_b_key), true));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(ssk->error, "does not match"));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add_key(ssk, "not a key", 9));
-	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add_key(ssk, ssa_pem_a_key, strlen(ssa_pem_a_key)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add(ssk, "not a key", 9, true));
+	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add(ssk, ssa_pem_a_key, strlen(ssa_pem_a_key), true));
 	KUNIT_EXPECT_EQ(test, 1U, ssa_creds_count(ssk->creds));
 	KUNIT_EXPECT_EQ(test, 0, ssa_creds_check(ssk, true));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add_key(ssk, ssa_pem_a_key,
-							 strlen(ssa_pem_a_key)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add(ssk, ssa_pem_a_key,
+							 strlen(ssa_pem_a_key), true));
 
-	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add_chain(ssk, "-----BEGIN CERTIFICATE-----\n",
-							   28));
-	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add_chain(ssk, ssa_pem_b_crt, strlen(ssa_pem_b_crt)));
-	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add_key(ssk, ssa_pem_b_key, strlen(ssa_pem_b_key)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ssa_creds_add(ssk, "-----BEGIN CERTIFICATE-----\n",
+							   28, false));
+	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add(ssk, ssa_pem_b_crt, strlen(ssa_pem_b_crt), false));
+	KUNIT_ASSERT_EQ(test, 0, ssa_creds_add(ssk, ssa_pem_b_key, strlen(ssa_pem_b_key), true));
 	KUNIT_EXPECT_EQ(test, 2U, ssa_creds_count(ssk->creds));
 
 	/* SNI: the pair that names the host, else the first. */
@@ -234,6 +244,8 @@ static void ssa_creds_pairing(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mbedtls_pk_can_do(key, MBEDTLS_PK_ECKEY));
 
 	ssa_creds_put(ssk->creds);
+	release_sock(sock->sk);
+	sock_release(sock);
 }
 
 /* The peer chain kept as DER comes back as the PEM it was sent as. */

@@ -393,13 +393,23 @@ static int ssa_get_peer_chain(struct ssa_sock *ssk, void *buf, unsigned int *len
 	return ret;
 }
 
+/* Before connect() or listen(): in our state, not only TCP's, which is
+ * TCP_CLOSE again once a connection ends (the handshake's and
+ * securityfs's readers rely on these values staying put after).
+ */
+static bool ssa_opt_phase_ok(const struct ssa_sock *ssk)
+{
+	return READ_ONCE(ssk->state) == SSA_IDLE && ssk->sk->sk_state == TCP_CLOSE;
+}
+
 /* A PEM-valued option: inline PEM text, or an absolute path read with
  * the caller's credentials (or, for certificates and keys the policy
- * grants the program, with the kernel's).  Returns a NUL-terminated copy (free with
- * kvfree_sensitive(pem, *plen + 1)) or an ERR_PTR with TLS_ERROR set.
+ * grants the program, with the kernel's).  Returns a NUL-terminated copy
+ * (free with kvfree_sensitive(pem, *plen + 1)) or an ERR_PTR with the
+ * reason in @why (SSA_ERROR_LEN bytes).  Needs no socket lock.
  */
-static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *val,
-			 unsigned int len, size_t *plen, bool grantable)
+static char *ssa_opt_pem(const struct ssa_sock *ssk, const char *label, const void *val,
+			 unsigned int len, size_t *plen, bool grantable, char *why)
 {
 	static const char begin[] = "-----BEGIN";
 	char *pem, *path;
@@ -422,7 +432,7 @@ static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *va
 	n = ssa_val_string(val, len, path, PATH_MAX);
 	if (n <= 0 || path[0] != '/') {
 		__putname(path);
-		ssa_sock_set_error(ssk, "%s: expected PEM text or an absolute path", label);
+		snprintf(why, SSA_ERROR_LEN, "%s: expected PEM text or an absolute path", label);
 		return ERR_PTR(-EINVAL);
 	}
 	pem = ssa_read_file(path, plen);
@@ -431,69 +441,113 @@ static char *ssa_opt_pem(struct ssa_sock *ssk, const char *label, const void *va
 	    ssa_policy_may_use(ssk->profile, path))
 		pem = ssa_read_file_granted(path, plen);
 	if (IS_ERR(pem))
-		ssa_sock_set_error(ssk, "%s: cannot read %.64s (%ld%s)", label, path,
-				   PTR_ERR(pem), PTR_ERR(pem) == -EACCES ?
-				   ": permission denied for this process" : "");
+		snprintf(why, SSA_ERROR_LEN, "%s: cannot read %.64s (%ld%s)", label, path,
+			 PTR_ERR(pem), PTR_ERR(pem) == -EACCES ?
+			 ": permission denied for this process" : "");
 	__putname(path);
 	return pem;
+}
+
+/* What a PEM-valued option's text becomes. */
+enum ssa_pem_kind { SSA_PEM_TRUST, SSA_PEM_CHAIN, SSA_PEM_KEY };
+
+static const char *const ssa_pem_label[] = {
+	[SSA_PEM_TRUST] = "TLS_TRUSTED_PEER_CERTIFICATES",
+	[SSA_PEM_CHAIN] = "TLS_CERTIFICATE_CHAIN",
+	[SSA_PEM_KEY] = "TLS_PRIVATE_KEY",
+};
+
+static void ssa_pem_obj_free(enum ssa_pem_kind kind, void *obj)
+{
+	if (kind == SSA_PEM_TRUST)
+		ssa_trust_put(obj);
+	else
+		ssa_cred_part_free(obj);
+}
+
+/* Read and parse a PEM-valued option with the socket unlocked.  Its value
+ * can be a file of megabytes, parsed as X.509 or as a key: a slow file
+ * (FUSE, NFS) or a big chain must not leave the socket's other calls,
+ * close() included, waiting uninterruptibly on its lock.  Called and
+ * returning with the socket locked; the phase is checked again after,
+ * since another thread may have connected or listened meanwhile.
+ *
+ * Return: the trust store or credential part, or an ERR_PTR with TLS_ERROR set.
+ */
+static void *ssa_opt_parse_unlocked(struct ssa_sock *ssk, enum ssa_pem_kind kind,
+				    const void *val, unsigned int len)
+{
+	const char *label = ssa_pem_label[kind], *w = "";
+	struct sock *sk = ssk->sk;
+	char why[SSA_ERROR_LEN];
+	size_t plen = 0;
+	void *obj;
+	char *pem;
+
+	why[0] = '\0';
+	sock_owned_by_me(sk);
+	release_sock(sk);
+	pem = ssa_opt_pem(ssk, label, val, len, &plen, kind != SSA_PEM_TRUST, why);
+	obj = pem;
+	if (!IS_ERR(pem)) {
+		if (kind == SSA_PEM_TRUST)
+			obj = ssa_trust_pinned(pem, plen, &w);
+		else if (kind == SSA_PEM_CHAIN)
+			obj = ssa_cred_parse_chain(pem, plen, &w);
+		else
+			obj = ssa_cred_parse_key(pem, plen, &w);
+		kvfree_sensitive(pem, plen + 1);
+		if (IS_ERR(obj))
+			snprintf(why, sizeof(why), "%s: %s", label, w);
+	}
+	lock_sock(sk);
+	if (IS_ERR(obj)) {
+		if (why[0])
+			ssa_sock_set_error(ssk, "%s", why);
+		return obj;
+	}
+	if (!ssa_opt_phase_ok(ssk)) {
+		ssa_pem_obj_free(kind, obj);
+		ssa_sock_set_error(ssk, "%s: must be set before connect() or listen()", label);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return obj;
 }
 
 /* TLS_TRUSTED_PEER_CERTIFICATES: anchors that replace the system store. */
 static int ssa_set_trusted(struct ssa_sock *ssk, const void *val, unsigned int len)
 {
-	const char *why = "not PEM certificates";
 	struct ssa_pol_settings pol;
 	struct ssa_trust *t;
-	size_t plen = 0;
-	char *pem;
 
 	ssa_policy_for(ssk->profile, &pol);
 	if (!pol.app_trust_anchors) {
 		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: the policy does not let this program choose its trust anchors");
 		return -EPERM;
 	}
-	pem = ssa_opt_pem(ssk, "TLS_TRUSTED_PEER_CERTIFICATES", val, len, &plen, false);
-	if (IS_ERR(pem))
-		return PTR_ERR(pem);
-	t = ssa_trust_pinned(pem, plen, &why);
-	kvfree_sensitive(pem, plen + 1);
-	if (IS_ERR(t)) {
-		ssa_sock_set_error(ssk, "TLS_TRUSTED_PEER_CERTIFICATES: %s", why);
+	t = ssa_opt_parse_unlocked(ssk, SSA_PEM_TRUST, val, len);
+	if (IS_ERR(t))
 		return PTR_ERR(t);
-	}
 	ssa_trust_put(ssk->trust);
 	ssk->trust = t;
 	return 0;
 }
 
-/* TLS_CERTIFICATE_CHAIN: opens a chain/key pair (cred.c). */
+/* TLS_CERTIFICATE_CHAIN opens a chain/key pair, TLS_PRIVATE_KEY closes it
+ * (cred.c); the key's text is wiped once parsed.
+ */
 static int ssa_set_chain(struct ssa_sock *ssk, const void *val, unsigned int len)
 {
-	size_t plen = 0;
-	char *pem;
-	int err;
+	struct ssa_cred_part *part = ssa_opt_parse_unlocked(ssk, SSA_PEM_CHAIN, val, len);
 
-	pem = ssa_opt_pem(ssk, "TLS_CERTIFICATE_CHAIN", val, len, &plen, true);
-	if (IS_ERR(pem))
-		return PTR_ERR(pem);
-	err = ssa_creds_add_chain(ssk, pem, plen);
-	kvfree_sensitive(pem, plen + 1);
-	return err;
+	return IS_ERR(part) ? PTR_ERR(part) : ssa_creds_attach(ssk, part);
 }
 
-/* TLS_PRIVATE_KEY: closes the pair; the text is wiped once parsed. */
 static int ssa_set_key(struct ssa_sock *ssk, const void *val, unsigned int len)
 {
-	size_t plen = 0;
-	char *pem;
-	int err;
+	struct ssa_cred_part *part = ssa_opt_parse_unlocked(ssk, SSA_PEM_KEY, val, len);
 
-	pem = ssa_opt_pem(ssk, "TLS_PRIVATE_KEY", val, len, &plen, true);
-	if (IS_ERR(pem))
-		return PTR_ERR(pem);
-	err = ssa_creds_add_key(ssk, pem, plen);
-	kvfree_sensitive(pem, plen + 1);
-	return err;
+	return IS_ERR(part) ? PTR_ERR(part) : ssa_creds_attach(ssk, part);
 }
 
 #define SSA_OPT(n, f, s, g) { .name = n, .label = #n, .flags = f, .set = s, .get = g }
@@ -585,12 +639,7 @@ int ssa_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 		err = -EBADFD;
 		goto out;
 	}
-	/* Before connect() or listen(): in our state, not only TCP's, which
-	 * is TCP_CLOSE again once a connection ends (the handshake's and
-	 * securityfs's readers rely on these values staying put after).
-	 */
-	if ((opt->flags & SSA_OPT_BEFORE_CONNECT) &&
-	    (READ_ONCE(ssk->state) != SSA_IDLE || sk->sk_state != TCP_CLOSE)) {
+	if ((opt->flags & SSA_OPT_BEFORE_CONNECT) && !ssa_opt_phase_ok(ssk)) {
 		ssa_sock_set_error(ssk, "%s: must be set before connect() or listen()",
 				   opt->label);
 		err = -EOPNOTSUPP;

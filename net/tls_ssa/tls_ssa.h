@@ -285,8 +285,12 @@ struct mbedtls_x509_crt;
 struct mbedtls_pk_context;
 void ssa_creds_put(struct ssa_creds *c);
 struct ssa_creds *ssa_creds_get(struct ssa_creds *c);
-int ssa_creds_add_chain(struct ssa_sock *ssk, const char *pem, size_t len);
-int ssa_creds_add_key(struct ssa_sock *ssk, const char *pem, size_t len);
+struct ssa_cred_part;
+struct ssa_cred_part *ssa_cred_parse_chain(const char *pem, size_t len, const char **why);
+struct ssa_cred_part *ssa_cred_parse_key(const char *pem, size_t len, const char **why);
+void ssa_cred_part_free(struct ssa_cred_part *part);
+int ssa_creds_attach(struct ssa_sock *ssk, struct ssa_cred_part *part);
+int ssa_creds_add(struct ssa_sock *ssk, const char *pem, size_t len, bool key);
 int ssa_creds_check(struct ssa_sock *ssk, bool need);
 unsigned int ssa_creds_count(const struct ssa_creds *c);
 struct mbedtls_x509_crt *ssa_creds_pair(struct ssa_creds *c, unsigned int i,
