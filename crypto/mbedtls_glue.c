@@ -138,14 +138,34 @@ void ssa_mbedtls_exit(int status)
 }
 
 /*
- * One lock class for all mbedTLS mutexes: mbedTLS never nests two of its
- * own mutexes, so lockdep reporting such nesting would be a real bug.
+ * Lock classes for lockdep.  mbedTLS nests its global mutexes (PSA takes
+ * one global PSA mutex while it holds another (lockdep saw it on the
+ * debug kernel), so each global gets a class of its own and
+ * lockdep checks the order between them; the per-object mutexes (DRBG,
+ * ticket keys) share one class, as mbedTLS never nests two of those.
  */
 static struct lock_class_key ssa_mbedtls_mutex_key;
+static struct lock_class_key ssa_mbedtls_global_keys[3];	/* one per globals[] row */
 
 static void ssa_mutex_init(mbedtls_threading_mutex_t *m)
 {
-	__mutex_init(&m->lock, "mbedtls", &ssa_mbedtls_mutex_key);
+	static const struct {
+		mbedtls_threading_mutex_t *m;
+		const char *name;
+	} globals[] = {
+		{ &mbedtls_threading_key_slot_mutex, "mbedtls_key_slot" },
+		{ &mbedtls_threading_psa_globaldata_mutex, "mbedtls_psa_globaldata" },
+		{ &mbedtls_threading_psa_rngdata_mutex, "mbedtls_psa_rngdata" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(globals); i++)
+		if (m == globals[i].m)
+			break;
+	if (i < ARRAY_SIZE(globals))
+		__mutex_init(&m->lock, globals[i].name, &ssa_mbedtls_global_keys[i]);
+	else
+		__mutex_init(&m->lock, "mbedtls", &ssa_mbedtls_mutex_key);
 	m->valid = true;
 }
 
