@@ -30,7 +30,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.
 SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
-.PHONY: all module module-shadow deps check demo kunit selftests clean help checkpatch fuzz \
+.PHONY: all module module-shadow module-debug deps check demo kunit selftests clean help checkpatch fuzz \
 	bench
 
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
@@ -57,6 +57,18 @@ module-shadow:
 	@set -e; k=$(shadow_kver); d=$(SSA_CACHE)/build/$$k; \
 	tools/testing/shadow-tree $(CURDIR) $(abspath $(MBEDTLS_SRC)) $$d; \
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
+	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
+
+# The module for the debug kernel (KASAN, lockdep, kmemleak, UBSAN), which
+# tools/testing/debug-kernel builds once per machine from Debian's
+# linux-source-6.12; "vm-run --kernel debug" boots it.
+module-debug: deps
+	@set -e; k=$$(tools/testing/debug-kernel --quiet | sed -n 's/^KVER=//p'); \
+	test -n "$$k"; d=$(SSA_CACHE)/build/$$k; \
+	tools/testing/shadow-tree $(CURDIR) $(abspath $(MBEDTLS_SRC)) $$d; \
+	$(MAKE) -C $(SSA_CACHE)/debug/build M=$$d CONFIG_TLS_SSA=m modules; \
+	mkdir -p $$d/vmtest; cp -f tools/testing/vmtest/Kbuild tools/testing/vmtest/*.c $$d/vmtest/; \
+	$(MAKE) -C $(SSA_CACHE)/debug/build M=$$d/vmtest modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 
 # Benchmarks (tools/testing/bench): the VM runs them all in one boot.
