@@ -409,7 +409,11 @@ TEST(state_per_connection)
 	       held, active, (held - before) / (2 * STATE_CONNS));
 	ASSERT_LE(2 * STATE_CONNS + 1, active);
 	EXPECT_LT(0, held);
-	EXPECT_GE(2048, held / active);
+	/* The bound is for real kernels: a debug kernel's slab pads every
+	 * object (KASAN redzones, SLUB debug metadata), and ksize() says so.
+	 */
+	if (!ssa_debug_kernel())
+		EXPECT_GE(2048, held / active);
 
 	for (i = 0; i < STATE_CONNS; i++) {
 		setsockopt(cfd[i], SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));

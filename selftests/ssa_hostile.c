@@ -362,7 +362,8 @@ TEST_F(hostile, ten_thousand_tickets)
 	expect_after_tries(_metadata, self->fd, variant->nonblock, 1000);
 	after = slab_kib();
 	TH_LOG("slab %ld KiB before, %ld KiB after", before, after);
-	EXPECT_GT(4096, after - before);
+	if (!ssa_debug_kernel())
+		EXPECT_GT(4096, after - before);
 }
 
 int main(int argc, char **argv)

@@ -24,9 +24,19 @@
 #   ncok.{pem,key}          the localhost names, from ncca (chain in .pem)
 #   ncout.{pem,key}         localhost + other.example (outside), from ncca
 #   ncexcl.{pem,key}        localhost + bad.localhost (excluded), from ncca
+#
+# The certificates are made once per boot (the VM's /tmp is fresh each
+# time) and copied for later callers: each run takes dozens of openssl
+# calls, which a debug kernel makes slow.  SSA_PKI_FRESH=1 makes new ones.
 set -e
 D=$1
+CACHE=/tmp/.ssa-pki-cache
 mkdir -p "$D"
+if [ -z "${SSA_PKI_FRESH:-}" ] && [ -e "$CACHE/.complete" ]; then
+	cp -a "$CACHE/." "$D/"
+	rm -f "$D/.complete"
+	exit 0
+fi
 cd "$D"
 
 key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
@@ -123,3 +133,10 @@ for f in ncok ncout ncexcl; do cat ncca.pem >>"$f.pem"; done
 key self
 openssl req -x509 -new -key self.key -out self.pem -subj "/CN=localhost" -days 365 \
 	-addext "subjectAltName=$NAMES" 2>/dev/null
+# Keep a copy for the next caller (renamed into place: callers never see
+# half a cache).
+if [ -z "${SSA_PKI_FRESH:-}" ]; then
+	rm -rf "$CACHE.$$"
+	cp -a "$D/." "$CACHE.$$/" && touch "$CACHE.$$/.complete" &&
+		{ rm -rf "$CACHE"; mv "$CACHE.$$" "$CACHE"; } || rm -rf "$CACHE.$$"
+fi

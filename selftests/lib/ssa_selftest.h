@@ -27,6 +27,16 @@ static inline void ssa_selfdir_init(const char *argv0)
 }
 
 /* lib/mkpki.sh into @dir, once. */
+/*
+ * The debug kernel (tools/testing/debug-kernel), known by its kmemleak
+ * file: its allocator pads objects and KASAN holds freed ones in a
+ * quarantine, so memory figures there say nothing about a real kernel.
+ */
+static inline int ssa_debug_kernel(void)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
+}
+
 static inline void ssa_make_pki(const char *dir)
 {
 	char cmd[8192];
