@@ -23,14 +23,15 @@ kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
 SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload \
-	selftests/ssa_hostile selftests/ssa_hostile32 selftests/ssa_connect selftests/lib/tls_raw_peer
+	selftests/ssa_hostile selftests/ssa_hostile32 selftests/ssa_connect selftests/lib/tls_raw_peer \
+	selftests/lib/ssa_fuzz_sys
 SAMPLES := samples/ssa_client samples/ssa_server
 SSACTL := tools/ssactl/ssactl
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 # The 6.1 kselftest harness macros leave parameters unused.
 SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
-.PHONY: all module module-shadow module-debug deps check demo kunit selftests clean help checkpatch fuzz \
+.PHONY: all module module-shadow module-debug fuzz-sys deps check demo kunit selftests clean help checkpatch fuzz \
 	bench
 
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
@@ -105,6 +106,16 @@ selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h selftests/lib/ssa_selfte
 selftests/ssa_hostile32: selftests/ssa_hostile.c include/uapi/linux/tls_ssa.h \
 			 selftests/lib/ssa_selftest.h | deps
 	$(CC) -m32 $(SELFTEST_CFLAGS) -Wno-sign-compare -Wno-pointer-to-int-cast -o $@ $<
+
+# The syscall fuzzer (selftests/ssa_fuzz.sh runs it against real peers).
+selftests/lib/ssa_fuzz_sys: selftests/lib/ssa_fuzz_sys.c include/uapi/linux/tls_ssa.h
+	$(CC) $(USER_CFLAGS) -o $@ $< -lpthread
+
+# Longer fuzz runs, on the debug kernel: make fuzz-sys FUZZ_TIME=600 [FUZZ_SEED=N]
+fuzz-sys: all module-debug
+	tools/testing/vm-run --kernel debug --module tls_ssa-$$(cat $(SSA_CACHE)/debug-kver).ko \
+		--timeout $$(($(FUZZ_TIME) + 300)) -- env SSA_FUZZ_SYS_TIME=$(FUZZ_TIME) \
+		$(if $(FUZZ_SEED),SSA_FUZZ_SYS_SEED=$(FUZZ_SEED)) tools/testing/selftests-run ssa_fuzz.sh
 
 # The hostile TLS peer: OpenSSL for the handshake, kTLS TX for raw records.
 selftests/lib/tls_raw_peer: selftests/lib/tls_raw_peer.c
