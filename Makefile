@@ -7,6 +7,7 @@
 #   make check      build, KUnit (UML), selftests in the VM; "N passed, N failed"
 #   make demo       boot the VM and show IPPROTO_TLS in action
 #   make bench      SSA vs OpenSSL, stunnel and TCP, side by side in one VM
+#   make fuzz-sys   the syscall fuzzer on the debug kernel (FUZZ_TIME=seconds)
 #
 # Variables: KVER (target kernel, default: Debian's linux-image-amd64),
 # KDIR (kernel build dir, default /lib/modules/$(KVER)/build),
@@ -37,7 +38,7 @@ SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,16p' Makefile
 
 deps:
 	@tools/testing/setup-deps $(if $(KVER),--kver $(KVER)) --quiet >/dev/null
