@@ -65,7 +65,7 @@ inject() {
 		[ $(($(cat "$DBG/$f/require-end"))) = $((end)) ] || return 1
 		echo 32 >"$DBG/$f/stacktrace-depth"
 		echo 0 >"$DBG/$f/verbose"
-		echo -1 >"$DBG/$f/times"
+		echo 1000000 >"$DBG/$f/times"
 		echo 0 >"$DBG/$f/interval"
 		echo N >"$DBG/$f/task-filter"
 		echo "$1" >"$DBG/$f/probability"
@@ -87,20 +87,26 @@ for _ in $(seq 50); do ss -ltn | grep -q ":$PORT_OS " && break; sleep 0.1; done
 round() {
 	local i=$1 t0=$SECONDS
 	# Client: pinned anchors, name, connect, handshake, GET, close.
-	timeout 60 "$CLIENT" -A "$PKI/ca.pem" -G / localhost "$PORT_OS" \
+	timeout -k 5 60 "$CLIENT" -A "$PKI/ca.pem" -G / localhost "$PORT_OS" \
 		>"$W/c$i.out" 2>"$W/c$i.err"
 	echo $? >"$W/c$i.rc"
 	# Server: chain and key, listen, accept, handshake with s_client.
-	timeout 60 "$SERVER" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e -n 1 "$PORT_SSA" \
+	timeout -k 5 60 "$SERVER" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e -n 1 "$PORT_SSA" \
 		>"$W/s$i.out" 2>"$W/s$i.err" &
 	local sp=$!
 	for _ in $(seq 30); do ss -ltn | grep -q ":$PORT_SSA " && break; sleep 0.1; done
-	echo ping | timeout 30 openssl s_client -connect "127.0.0.1:$PORT_SSA" -quiet \
+	echo ping | timeout -k 5 30 openssl s_client -connect "127.0.0.1:$PORT_SSA" -quiet \
 		-verify_return_error -CAfile "$PKI/ca.pem" -servername localhost \
 		>/dev/null 2>&1
-	kill "$sp" 2>/dev/null
-	wait "$sp" 2>/dev/null
-	echo $? >"$W/s$i.rc"
+	# A server still running here is stuck (it serves one client): 124.
+	if kill -0 "$sp" 2>/dev/null; then
+		kill "$sp" 2>/dev/null
+		wait "$sp" 2>/dev/null
+		echo 124 >"$W/s$i.rc"
+	else
+		wait "$sp" 2>/dev/null
+		echo $? >"$W/s$i.rc"
+	fi
 	echo $((SECONDS - t0)) >"$W/t$i"
 }
 
@@ -115,8 +121,12 @@ if ! inject "$PERCENT"; then
 fi
 t0=$(date +%s)
 for i in $(seq "$ROUNDS"); do round "$i"; done
+left=$(cat "$DBG/failslab/times")
 inject 0
-hung=$(cat "$W"/c*.rc "$W"/s*.rc | grep -c '^124$')
+check "faults were injected into tls_ssa's allocations ($((1000000 - left)))" \
+	"[ $left -lt 1000000 ]"
+hung=$(cat "$W"/c*.rc | grep -c '^124$')
+shung=$(cat "$W"/s*.rc | grep -c '^124$')
 ok=$(cat "$W"/c*.rc | grep -c '^0$')
 slowest=$(cat "$W"/t[0-9]* | sort -n | tail -n1)
 check "$ROUNDS client and server rounds with $PERCENT% of allocations failing ended ($ok clients succeeded, $(($(date +%s) - t0)) s)" \
@@ -129,13 +139,18 @@ echo "# the slowest round took ${slowest}s"
 for f in "$W"/c*.err; do
 	[ -s "$f" ] && tail -n1 "$f"
 done | sort | uniq -c | sort -rn | head -n 8 | sed 's/^/# /'
-# A failed client says why; none may crash (a signal: exit status > 128).
-crashed=$(cat "$W"/c*.rc | awk '$1 > 128 && $1 != 143' | wc -l)
-check "no client died of a signal" "[ $crashed = 0 ]"
-words=$(grep -l 'error\|failed\|ENOMEM\|memory\|Cannot\|cannot' "$W"/c*.err 2>/dev/null | wc -l)
-failed=$(cat "$W"/c*.rc | grep -vc '^0$')
-check "each failed client reported an error ($failed failed, $words with words)" \
-	"[ $words -ge $failed ]"
+# Servers that hung are reported, not judged (see the timing note below).
+echo "# servers still running when their client was done: $shung of $ROUNDS"
+# None may crash (a signal: exit status > 128, 124 is timeout's own).
+crashed=$(cat "$W"/c*.rc "$W"/s*.rc | awk '$1 > 128 && $1 != 143' | wc -l)
+check "no client or server died of a signal" "[ $crashed = 0 ]"
+# Each failed client says why, in its own error output.
+mute=0
+for f in "$W"/c[0-9]*.rc; do
+	[ "$(cat "$f")" = 0 ] && continue
+	grep -qi 'error\|failed\|memory\|cannot' "${f%.rc}.err" 2>/dev/null || mute=$((mute + 1))
+done
+check "each failed client reported an error in words ($mute without)" "[ $mute = 0 ]"
 
 # Afterwards the module works as before, and no state is left behind.
 round after

@@ -12,8 +12,9 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 W=$(mktemp -d /tmp/ssa-fuzz.XXXXXX)
+SRV=
 # The fuzzer loads policies; whatever way it ends, the defaults come back.
-trap 'kill $SRV 2>/dev/null; printf "[default]\n" >/sys/kernel/security/tls_ssa/policy 2>/dev/null
+trap '[ -z "$SRV" ] || kill $SRV 2>/dev/null; printf "[default]\n" >/sys/kernel/security/tls_ssa/policy 2>/dev/null
       rm -rf "$W"' EXIT
 PKI=$W/pki
 "$HERE/lib/mkpki.sh" "$PKI" >/dev/null 2>&1 || { echo "Bail out! cannot make certificates"; exit 1; }
