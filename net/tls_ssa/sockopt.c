@@ -502,6 +502,8 @@ static void *ssa_opt_parse_unlocked(struct ssa_sock *ssk, enum ssa_pem_kind kind
 	}
 	lock_sock(sk);
 	if (IS_ERR(obj)) {
+		if (!why[0] && PTR_ERR(obj) == -ENOMEM)
+			snprintf(why, sizeof(why), "%s: out of memory", label);
 		if (why[0])
 			ssa_sock_set_error(ssk, "%s", why);
 		return obj;
