@@ -464,8 +464,7 @@ static bool ssa_hs_self_signed(struct ssa_hs *hs)
 	const mbedtls_ssl_session *sess = hs->ssl.session_negotiate ?: hs->ssl.session;
 	const mbedtls_x509_crt *c = sess ? sess->peer_cert : NULL;
 
-	return c && !c->next && c->issuer_raw.len == c->subject_raw.len &&
-	       !memcmp(c->issuer_raw.p, c->subject_raw.p, c->subject_raw.len);
+	return c && !c->next && ssa_crt_self_issued(c);
 }
 
 /* An error of mbedTLS's X.509 module (high-level code -0x2080..-0x3000,
