@@ -54,6 +54,9 @@ static const struct ssa_pol_case ssa_pol_cases[] = {
 	{ "[default]\nsession_ttl = -1\n", -EINVAL, 2, "604800" },
 	{ "[default]\nhandshake_timeout = 0\n", -EINVAL, 2, "1 to 600" },
 	{ "[default]\nmax_handshakes = 99999999999999999999\n", -EINVAL, 2, "1 to 4096" },
+	{ "[default]\nmax_handshakes_total = 0\n", -EINVAL, 2, "1 to 65536" },
+	{ "[default]\nmax_handshakes_per_user = 65537\n", -EINVAL, 2, "1 to 65536" },
+	{ "[default]\nmax_handshakes_per_address = x\n", -EINVAL, 2, "1 to 65536" },
 	{ "[default]\ngrant = relative/path\n", -EINVAL, 2, "absolute" },
 	{ "[default]\nmin_version = 1.3\nmax_version = 1.2\n", -EINVAL, 0, "above max_version" },
 	{ "[default]\nmax_version = 1.2\n[app \"/x\"]\nciphers = TLS_AES_128_GCM_SHA256\n",
@@ -179,6 +182,18 @@ static void ssa_pol_naive(const struct ssa_policy *p, const char *exe,
 	out->max_handshakes = d->max_handshakes;
 	if (a && (a->set & SSA_POL_K_MAX_HANDSHAKES) && a->max_handshakes < out->max_handshakes)
 		out->max_handshakes = a->max_handshakes;
+	out->max_handshakes_total = d->max_handshakes_total;
+	if (a && (a->set & SSA_POL_K_MAX_HS_TOTAL) &&
+	    a->max_handshakes_total < out->max_handshakes_total)
+		out->max_handshakes_total = a->max_handshakes_total;
+	out->max_handshakes_per_user = d->max_handshakes_per_user;
+	if (a && (a->set & SSA_POL_K_MAX_HS_PER_USER) &&
+	    a->max_handshakes_per_user < out->max_handshakes_per_user)
+		out->max_handshakes_per_user = a->max_handshakes_per_user;
+	out->max_handshakes_per_address = d->max_handshakes_per_address;
+	if (a && (a->set & SSA_POL_K_MAX_HS_PER_ADDRESS) &&
+	    a->max_handshakes_per_address < out->max_handshakes_per_address)
+		out->max_handshakes_per_address = a->max_handshakes_per_address;
 }
 
 static void ssa_pol_random_settings(struct ssa_pol_settings *s, u32 *seed, bool full)
@@ -187,7 +202,7 @@ static void ssa_pol_random_settings(struct ssa_pol_settings *s, u32 *seed, bool 
 
 	*seed = *seed * 1103515245 + 12345;
 	r = *seed;
-	s->set = full ? (1u << 10) - 1 : (r >> 3) & ((1u << 10) - 1);
+	s->set = full ? (1u << 13) - 1 : (r >> 3) & ((1u << 13) - 1);
 	s->min_version = (r & 1) ? SSA_POL_TLS13 : SSA_POL_TLS12;
 	s->max_version = (r & 2) ? SSA_POL_TLS13 : SSA_POL_TLS12;
 	*seed = *seed * 1103515245 + 12345;
@@ -199,6 +214,9 @@ static void ssa_pol_random_settings(struct ssa_pol_settings *s, u32 *seed, bool 
 	s->session_ttl = (*seed >> 8) % 1000;
 	s->handshake_timeout = 1 + (*seed >> 4) % 60;
 	s->max_handshakes = 1 + (*seed >> 2) % 300;
+	s->max_handshakes_total = 1 + (*seed >> 3) % 5000;
+	s->max_handshakes_per_user = 1 + (*seed >> 5) % 5000;
+	s->max_handshakes_per_address = 1 + (*seed >> 7) % 5000;
 }
 
 static void ssa_pol_intersection(struct kunit *test)

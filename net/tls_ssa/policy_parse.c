@@ -183,7 +183,9 @@ void ssa_pol_settings_defaults(struct ssa_pol_settings *d)
 	d->set = SSA_POL_K_MIN_VERSION | SSA_POL_K_MAX_VERSION | SSA_POL_K_CIPHERS |
 		 SSA_POL_K_GROUPS | SSA_POL_K_SIGALGS | SSA_POL_K_VERIFY |
 		 SSA_POL_K_APP_TRUST_ANCHORS | SSA_POL_K_SESSION_TTL |
-		 SSA_POL_K_HANDSHAKE_TIMEOUT | SSA_POL_K_MAX_HANDSHAKES;
+		 SSA_POL_K_HANDSHAKE_TIMEOUT | SSA_POL_K_MAX_HANDSHAKES |
+		 SSA_POL_K_MAX_HS_TOTAL | SSA_POL_K_MAX_HS_PER_USER |
+		 SSA_POL_K_MAX_HS_PER_ADDRESS;
 	d->min_version = SSA_POL_TLS12;
 	d->max_version = SSA_POL_TLS13;
 	d->ciphers = SSA_ALL(ssa_ciphers_count);
@@ -193,7 +195,10 @@ void ssa_pol_settings_defaults(struct ssa_pol_settings *d)
 	d->app_trust_anchors = 1;
 	d->session_ttl = SSA_POL_TTL_MAX;
 	d->handshake_timeout = 30;
-	d->max_handshakes = 128;
+	d->max_handshakes = 1024;
+	d->max_handshakes_total = 16384;
+	d->max_handshakes_per_user = 4096;
+	d->max_handshakes_per_address = 1024;
 }
 
 /* --- parsing -------------------------------------------------------------- */
@@ -360,6 +365,12 @@ static int ssa_pol_key(struct ssa_pol_parser *ps, const char *k, const char *v)
 		bit = SSA_POL_K_HANDSHAKE_TIMEOUT;
 	else if (!strcmp(k, "max_handshakes"))
 		bit = SSA_POL_K_MAX_HANDSHAKES;
+	else if (!strcmp(k, "max_handshakes_total"))
+		bit = SSA_POL_K_MAX_HS_TOTAL;
+	else if (!strcmp(k, "max_handshakes_per_user"))
+		bit = SSA_POL_K_MAX_HS_PER_USER;
+	else if (!strcmp(k, "max_handshakes_per_address"))
+		bit = SSA_POL_K_MAX_HS_PER_ADDRESS;
 	else
 		return ssa_pol_fail(ps, "unknown key", k);
 	if (s->set & bit)
@@ -414,6 +425,24 @@ static int ssa_pol_key(struct ssa_pol_parser *ps, const char *k, const char *v)
 		s->max_handshakes = u;
 		if (ret)
 			return ssa_pol_fail(ps, "max_handshakes must be 1 to 4096, got", v);
+		break;
+	case SSA_POL_K_MAX_HS_TOTAL:
+		ret = ssa_pol_uint(v, 1, SSA_POL_QUOTA_MAX, &u);
+		s->max_handshakes_total = u;
+		if (ret)
+			return ssa_pol_fail(ps, "max_handshakes_total must be 1 to 65536, got", v);
+		break;
+	case SSA_POL_K_MAX_HS_PER_USER:
+		ret = ssa_pol_uint(v, 1, SSA_POL_QUOTA_MAX, &u);
+		s->max_handshakes_per_user = u;
+		if (ret)
+			return ssa_pol_fail(ps, "max_handshakes_per_user must be 1 to 65536, got", v);
+		break;
+	case SSA_POL_K_MAX_HS_PER_ADDRESS:
+		ret = ssa_pol_uint(v, 1, SSA_POL_QUOTA_MAX, &u);
+		s->max_handshakes_per_address = u;
+		if (ret)
+			return ssa_pol_fail(ps, "max_handshakes_per_address must be 1 to 65536, got", v);
 		break;
 	}
 	return 0;
@@ -560,6 +589,12 @@ int ssa_policy_parse(const char *text, size_t len, struct ssa_policy *p,
 			d->handshake_timeout = b->handshake_timeout;
 		if (!(d->set & SSA_POL_K_MAX_HANDSHAKES))
 			d->max_handshakes = b->max_handshakes;
+		if (!(d->set & SSA_POL_K_MAX_HS_TOTAL))
+			d->max_handshakes_total = b->max_handshakes_total;
+		if (!(d->set & SSA_POL_K_MAX_HS_PER_USER))
+			d->max_handshakes_per_user = b->max_handshakes_per_user;
+		if (!(d->set & SSA_POL_K_MAX_HS_PER_ADDRESS))
+			d->max_handshakes_per_address = b->max_handshakes_per_address;
 		d->set = b->set;
 	}
 	return ssa_pol_check(&ps);
@@ -627,6 +662,12 @@ static void ssa_pol_put_section(struct ssa_pol_out *o, const struct ssa_pol_sett
 		ssa_pol_put_uint(o, "handshake_timeout", s->handshake_timeout);
 	if (s->set & SSA_POL_K_MAX_HANDSHAKES)
 		ssa_pol_put_uint(o, "max_handshakes", s->max_handshakes);
+	if (s->set & SSA_POL_K_MAX_HS_TOTAL)
+		ssa_pol_put_uint(o, "max_handshakes_total", s->max_handshakes_total);
+	if (s->set & SSA_POL_K_MAX_HS_PER_USER)
+		ssa_pol_put_uint(o, "max_handshakes_per_user", s->max_handshakes_per_user);
+	if (s->set & SSA_POL_K_MAX_HS_PER_ADDRESS)
+		ssa_pol_put_uint(o, "max_handshakes_per_address", s->max_handshakes_per_address);
 	for (i = 0; i < g->n; i++)
 		ssa_pol_put(o, "grant", g->path[i]);
 }
@@ -725,6 +766,15 @@ void ssa_policy_effective(const struct ssa_policy *p, const char *exe,
 		out->handshake_timeout = ssa_umin(out->handshake_timeout, s->handshake_timeout);
 	if (s->set & SSA_POL_K_MAX_HANDSHAKES)
 		out->max_handshakes = ssa_umin(out->max_handshakes, s->max_handshakes);
+	if (s->set & SSA_POL_K_MAX_HS_TOTAL)
+		out->max_handshakes_total = ssa_umin(out->max_handshakes_total,
+						     s->max_handshakes_total);
+	if (s->set & SSA_POL_K_MAX_HS_PER_USER)
+		out->max_handshakes_per_user = ssa_umin(out->max_handshakes_per_user,
+							s->max_handshakes_per_user);
+	if (s->set & SSA_POL_K_MAX_HS_PER_ADDRESS)
+		out->max_handshakes_per_address = ssa_umin(out->max_handshakes_per_address,
+							   s->max_handshakes_per_address);
 }
 
 /**

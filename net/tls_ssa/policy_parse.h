@@ -25,6 +25,7 @@
 #define SSA_POL_TTL_MAX		604800	/* RFC 8446 4.6.1: 7 days */
 #define SSA_POL_TIMEOUT_MAX	600
 #define SSA_POL_HANDSHAKES_MAX	4096
+#define SSA_POL_QUOTA_MAX	65536
 
 #define SSA_POL_TLS12		0x0303
 #define SSA_POL_TLS13		0x0304
@@ -65,6 +66,9 @@ enum {
 	SSA_POL_K_SESSION_TTL		= 1u << 7,
 	SSA_POL_K_HANDSHAKE_TIMEOUT	= 1u << 8,
 	SSA_POL_K_MAX_HANDSHAKES	= 1u << 9,
+	SSA_POL_K_MAX_HS_TOTAL		= 1u << 10,
+	SSA_POL_K_MAX_HS_PER_USER	= 1u << 11,
+	SSA_POL_K_MAX_HS_PER_ADDRESS	= 1u << 12,
 };
 
 /**
@@ -80,6 +84,9 @@ enum {
  * @session_ttl: longest session lifetime, seconds (0: no resumption)
  * @handshake_timeout: seconds
  * @max_handshakes: concurrent server handshakes per listener
+ * @max_handshakes_total: concurrent handshakes on the machine
+ * @max_handshakes_per_user: concurrent client handshakes per user
+ * @max_handshakes_per_address: concurrent server handshakes per peer address
  */
 struct ssa_pol_settings {
 	unsigned int set;
@@ -93,6 +100,9 @@ struct ssa_pol_settings {
 	unsigned int session_ttl;
 	unsigned int handshake_timeout;
 	unsigned int max_handshakes;
+	unsigned int max_handshakes_total;
+	unsigned int max_handshakes_per_user;
+	unsigned int max_handshakes_per_address;
 };
 
 /**

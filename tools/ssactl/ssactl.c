@@ -234,6 +234,12 @@ static void json_settings(const struct ssa_pol_settings *s, const struct ssa_pol
 		jw_int("handshake_timeout", s->handshake_timeout);
 	if (s->set & SSA_POL_K_MAX_HANDSHAKES)
 		jw_int("max_handshakes", s->max_handshakes);
+	if (s->set & SSA_POL_K_MAX_HS_TOTAL)
+		jw_int("max_handshakes_total", s->max_handshakes_total);
+	if (s->set & SSA_POL_K_MAX_HS_PER_USER)
+		jw_int("max_handshakes_per_user", s->max_handshakes_per_user);
+	if (s->set & SSA_POL_K_MAX_HS_PER_ADDRESS)
+		jw_int("max_handshakes_per_address", s->max_handshakes_per_address);
 	jw_open("grants", '[');
 	for (i = 0; i < g->n; i++)
 		jw_str(NULL, g->path[i]);
