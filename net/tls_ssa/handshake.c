@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The handshake engine: mbedTLS in a kernel worker, over the socket's
- * own TCP, then the keys to kTLS.
+ * One handshake, either side: mbedTLS over the socket's own TCP, then the
+ * keys to kTLS.
  *
- * A client handshake starts when TCP reaches ESTABLISHED (the socket's
- * sk_state_change, so blocking and non-blocking connect() share one
- * path).  The worker pins the socket's file while it runs, so the socket
- * outlives an application that closes it mid-handshake; it notices that
- * (only its own reference is left) and gives up.  A server handshake
- * starts when the listener's pull worker takes the connection off TCP's
- * accept queue (server.c); it runs on its own workqueue, on a socket
- * nobody else can reach until accept(), and gives up when the listener
- * is closed.  No socket lock is held
- * across mbedTLS calls (DESIGN §5 rule 6): the bio uses MSG_DONTWAIT and
- * the worker sleeps on the socket's wait queue between steps.
+ * ssa_hs_begin() makes the state, ssa_hs_advance() runs mbedTLS until it
+ * waits for the peer (it never sleeps: the bio uses MSG_DONTWAIT), and
+ * ssa_hs_complete() keeps the results and hands the keys to kTLS.  When
+ * to call them is the engine's business (engine.c).  No socket lock is
+ * held across mbedTLS calls (DESIGN §5 rule 6).
  */
 
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
@@ -21,11 +15,8 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
-#include <linux/workqueue.h>
-#include <linux/file.h>
 #include <linux/uio.h>
-#include <linux/jiffies.h>
-#include <linux/sched/mm.h>
+#include <linux/sched/clock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -35,9 +26,6 @@
 #include "ssa_mbedtls_peek.h"
 
 #define SSA_PEER_ID_MAX		256
-
-struct workqueue_struct *ssa_wq;
-struct workqueue_struct *ssa_srv_wq;
 
 /**
  * struct ssa_hs - one handshake in flight (freed when it ends)
@@ -54,13 +42,13 @@ struct workqueue_struct *ssa_srv_wq;
  * @verify: the policy requires the peer's certificate to verify
  * @terms: the policy's terms a resumed session must have been made under
  * @offered: the peer of the session offered, shown if it is resumed
- * @timeout: handshake timeout (policy), jiffies
  * @sni: server: the name the client asked for (NUL-terminated), or ""
  * @sock_err: errno of the last failed socket call in the bio
  * @server: this is the server side
  * @cache: a client that takes part in session resumption (session.c)
  * @sess_key: its session cache key
  * @resumed: the handshake resumed a session
+ * @corked: we corked the socket for the flight being written
  * @name_ok: the leaf certificate names the peer
  * @nc: name constraints of the CAs above the certificate being verified
  * @nc_n: entries in @nc
@@ -88,13 +76,13 @@ struct ssa_hs {
 	bool verify;
 	struct ssa_session_terms terms;
 	struct ssa_session_peer offered;
-	unsigned long timeout;
 	char sni[TLS_SSA_STRING_MAX + 1];
 	int sock_err;
 	bool server;
 	bool cache;
 	u8 sess_key[SSA_SESSION_KEY_LEN];
 	bool resumed;
+	bool corked;
 	bool name_ok;
 	struct {
 		const u8 *p;
@@ -282,7 +270,6 @@ static int ssa_hs_policy(struct ssa_hs *hs)
 	hs->verify = pol.verify;
 	hs->terms.verify = pol.verify;
 	hs->terms.sigalgs = pol.sigalgs;
-	hs->timeout = pol.handshake_timeout * HZ;
 	for (i = 0, n = 0; i < ssa_sigalgs_count && n < ARRAY_SIZE(hs->sig_algs) - 1; i++)
 		if (pol.sigalgs & BIT(i))
 			hs->sig_algs[n++] = ssa_sigalgs[i].iana;
@@ -447,16 +434,6 @@ static int ssa_hs_setup(struct ssa_hs *hs)
 }
 
 /* --- the handshake loop ---------------------------------------------------- */
-
-static bool ssa_hs_can_progress(struct sock *sk, bool want_read)
-{
-	if (READ_ONCE(sk->sk_err) || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
-	    inet_sk_state_load(sk) != TCP_ESTABLISHED)
-		return true;
-	if (want_read)
-		return !skb_queue_empty_lockless(&sk->sk_receive_queue);
-	return sk_stream_is_writeable(sk);
-}
 
 /* The peer presented one certificate, issued by itself. */
 static bool ssa_hs_self_signed(struct ssa_hs *hs)
@@ -638,11 +615,14 @@ bad:
 }
 
 /* mbedtls_ssl_handshake(), one step at a time, to note whether the
- * handshake resumes.  (mbedTLS >= 3.6.7 itself makes the TLS 1.3 messages
- * that precede a key change end their record, RFC 8446 5.1; up to 3.6.6
- * this loop checked it.)
+ * handshake resumes and to stop when the step's CPU budget is spent.
+ * (mbedTLS >= 3.6.7 itself makes the TLS 1.3 messages that precede a key
+ * change end their record, RFC 8446 5.1; up to 3.6.6 this loop checked it.)
+ *
+ * Return: 0 when the handshake is over, 1 when @until passed first, or
+ * mbedTLS's result (WANT_READ/WANT_WRITE when it waits for the peer).
  */
-static int ssa_hs_steps(struct ssa_hs *hs)
+static int ssa_hs_steps(struct ssa_hs *hs, u64 until)
 {
 	mbedtls_ssl_context *ssl = &hs->ssl;
 
@@ -655,66 +635,56 @@ static int ssa_hs_steps(struct ssa_hs *hs)
 		resuming = ssa_mbedtls_resuming(ssl);
 		if (resuming >= 0)	/* the last value before wrap-up counts */
 			hs->resumed = resuming;
+		if (ssl->state != MBEDTLS_SSL_HANDSHAKE_OVER && local_clock() > until)
+			return 1;
 	}
 	return 0;
 }
 
-/* Steps until mbedTLS waits for the peer, as one burst on the wire: the
- * socket is corked while mbedTLS writes a flight's records one by one and
- * pushed before we wait.  Otherwise Nagle holds a flight's later records
- * until the peer's delayed ACK (40 ms a flight), and a flight goes out in
- * as many small segments as it has records.  A cork the application set
- * itself is left alone.
+/* A flight goes out as one burst: the socket is corked while mbedTLS
+ * writes its records one by one (across the steps of a yield too) and
+ * pushed once mbedTLS waits for the peer.  Otherwise Nagle holds a
+ * flight's later records until the peer's delayed ACK (40 ms a flight),
+ * and a flight goes out in as many small segments as it has records.  A
+ * cork the application set itself is left alone.
  */
-static int ssa_hs_flight(struct ssa_hs *hs, bool cork)
+static void ssa_hs_uncork(struct ssa_hs *hs)
 {
-	struct sock *sk = hs->sock->sk;
-	int ret;
-
-	if (cork)
-		tcp_sock_set_cork(sk, true);
-	ret = ssa_hs_steps(hs);
-	if (cork)
-		tcp_sock_set_cork(sk, false);
-	return ret;
+	if (hs->corked) {
+		tcp_sock_set_cork(hs->sock->sk, false);
+		hs->corked = false;
+	}
 }
 
-/* Return: 0, or a negative errno with TLS_ERROR set. */
-static int ssa_hs_run(struct ssa_hs *hs)
+/**
+ * ssa_hs_advance() - run a handshake as far as it goes without waiting
+ * @hs: the handshake (ssa_hs_begin())
+ * @budget_ns: CPU time after which it yields, between two mbedTLS steps
+ *
+ * Never sleeps for the peer: the bio uses MSG_DONTWAIT.
+ *
+ * Return: 0 when the handshake is done, -EINPROGRESS when it waits for
+ * the peer (to read or for room to write), -EAGAIN when it yielded with
+ * work left, or a negative errno with TLS_ERROR set.
+ */
+int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns)
 {
 	struct sock *sk = hs->sock->sk;
-	unsigned long deadline = jiffies + hs->timeout;
-	/* a bit-field: read once here, the worker owns the socket meanwhile */
-	bool cork = !(tcp_sk(sk)->nonagle & TCP_NAGLE_CORK);
 	int ret;
 
-	for (;;) {
-		long left;
-
-		ret = ssa_hs_flight(hs, cork);
-		if (!ret)
-			return 0;
-		if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE)
-			break;
-		/* Once: a preemption between a check and a second read of
-		 * jiffies would hand the wait a negative timeout.
-		 */
-		left = (long)(deadline - jiffies);
-		if (left <= 0) {
-			ssa_sock_set_error(hs->ssk, "handshake timed out after %lu s",
-					   hs->timeout / HZ);
-			return -ETIMEDOUT;
-		}
-		/* Wake up now and then to notice a close() by the application. */
-		wait_event_interruptible_timeout(*sk_sleep(sk),
-			ssa_hs_can_progress(sk, ret == MBEDTLS_ERR_SSL_WANT_READ),
-			min_t(long, left, HZ / 4));
-		if (hs->server ? ssa_server_abandoned(hs->ssk) :
-				 ssa_file_only_ours(hs->sock->file)) {
-			ssa_sock_set_error(hs->ssk, "handshake abandoned: the socket was closed");
-			return -ECONNABORTED;
-		}
+	/* a bit-field, and ours to change only if the application's is off */
+	if (!hs->corked && !(tcp_sk(sk)->nonagle & TCP_NAGLE_CORK)) {
+		tcp_sock_set_cork(sk, true);
+		hs->corked = true;
 	}
+	ret = ssa_hs_steps(hs, local_clock() + budget_ns);
+	if (ret == 1)
+		return -EAGAIN;		/* still corked: the flight goes on */
+	ssa_hs_uncork(hs);
+	if (!ret)
+		return 0;
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return -EINPROGRESS;
 	/* mbedTLS drops a record it cannot parse without a word; RFC 8446
 	 * section 5 wants unexpected_message (plain HTTP to a TLS port...).
 	 */
@@ -825,8 +795,15 @@ out:
 	return err;
 }
 
-static void ssa_hs_free(struct ssa_hs *hs)
+/**
+ * ssa_hs_free() - free a handshake's state
+ * @hs: the handshake, or NULL
+ */
+void ssa_hs_free(struct ssa_hs *hs)
 {
+	if (!hs)
+		return;
+	ssa_hs_uncork(hs);
 	mbedtls_ssl_free(&hs->ssl);
 	mbedtls_ssl_config_free(&hs->conf);
 	ssa_trust_put(hs->trust);
@@ -834,208 +811,66 @@ static void ssa_hs_free(struct ssa_hs *hs)
 	kvfree_sensitive(hs, sizeof(*hs));
 }
 
-/* One handshake, either side; 0 once kTLS carries the connection. */
-static int __ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
+/**
+ * ssa_hs_begin() - make a handshake's state and configure mbedTLS
+ * @ssk: the socket's state
+ * @sock: the socket it runs on
+ * @hs_out: out: the handshake, for ssa_hs_advance()
+ *
+ * Return: 0, or a negative errno with TLS_ERROR set.
+ */
+int ssa_hs_begin(struct ssa_sock *ssk, struct socket *sock, struct ssa_hs **hs_out)
 {
 	struct ssa_hs *hs;
 	int err, ret;
 
 	hs = kvzalloc(sizeof(*hs), GFP_KERNEL_ACCOUNT);
-	if (!hs)
+	if (!hs) {
+		ssa_sock_set_error(ssk, "out of memory for the handshake");
 		return -ENOMEM;
+	}
 	hs->ssk = ssk;
 	hs->sock = sock;
 	hs->server = ssk->parent;
 	err = ssa_hs_policy(hs) ?: ssa_ktls_attach(sock, ssk);
 	if (err)
-		goto out;
+		goto fail;
 	/* A server needs anchors only to check client certificates. */
 	if (!hs->server || ssk->peer_auth != TLS_PEER_AUTH_NONE)
 		hs->trust = ssk->trust ? ssa_trust_get(ssk->trust) : ssa_trust_system();
 	if (!hs->trust && (!hs->server || ssk->peer_auth != TLS_PEER_AUTH_NONE)) {
 		ssa_sock_set_error(ssk, "no trust anchors: the system store is missing and none were pinned");
 		err = -EKEYREJECTED;
-		goto out;
+		goto fail;
 	}
 	if (!hs->server)
 		hs->cache = ssa_session_key(ssk, hs->trust, &hs->terms, hs->sess_key);
 	ret = ssa_hs_setup(hs);
 	if (ret) {
 		err = ssa_hs_error(ssk, ret, 0, 0, false, -1);
-		goto out;
+		goto fail;
 	}
-	err = ssa_hs_run(hs);
-	if (!err)
-		err = ssa_hs_keep_results(hs);
-	if (!err)
-		err = ssa_hs_to_ktls(hs);
-	if (!err && hs->cache)
-		ssa_session_keep(ssk, &hs->ssl, hs->sess_key);
-out:
+	*hs_out = hs;
+	return 0;
+fail:
 	ssa_hs_free(hs);
 	return err;
 }
 
-/* Ends a handshake: publish the result and wake whoever waits. */
-static void ssa_hs_finish(struct ssa_sock *ssk, struct socket *sock, int err)
-{
-	struct sock *sk = sock->sk;
-
-	lock_sock(sk);
-	ssa_state_change_unhook(sk, ssk);
-	if (err) {
-		ssk->hs_err = err;
-		WRITE_ONCE(sk->sk_err, -err);
-		WRITE_ONCE(ssk->state, SSA_FAILED);
-	} else {
-		WRITE_ONCE(ssk->state, SSA_ESTABLISHED);
-	}
-	release_sock(sk);
-	if (err) {
-		sk_error_report(sk);
-		/* A fatal alert has gone out where mbedTLS could send one. */
-		kernel_sock_shutdown(sock, SHUT_RDWR);
-	}
-	wake_up_interruptible_all(sk_sleep(sk));
-}
-
-/* The handshake's memory (mbedTLS's contexts, the peer's chain, the
- * session) is charged to the socket's memory cgroup, not to the worker's
- * (none): the client's, or for a server connection the listener's.
+/**
+ * ssa_hs_complete() - keep a finished handshake's results, hand off to kTLS
+ * @hs: a handshake ssa_hs_advance() finished
+ *
+ * The caller has given the socket's callbacks back first: kTLS saves them.
+ *
+ * Return: 0 once kTLS carries the connection, or a negative errno with
+ * TLS_ERROR set.
  */
-static int ssa_hs_do(struct ssa_sock *ssk, struct socket *sock)
+int ssa_hs_complete(struct ssa_hs *hs)
 {
-	struct mem_cgroup *memcg = READ_ONCE(sock->sk->sk_memcg), *old;
-	int err;
+	int err = ssa_hs_keep_results(hs) ?: ssa_hs_to_ktls(hs);
 
-	if (!memcg && ssk->parent)
-		memcg = ssa_server_memcg(ssk);
-	old = set_active_memcg(memcg);
-	err = __ssa_hs_do(ssk, sock);
-	set_active_memcg(old);
+	if (!err && hs->cache)
+		ssa_session_keep(hs->ssk, &hs->ssl, hs->sess_key);
 	return err;
-}
-
-static void ssa_hs_work(struct work_struct *work)
-{
-	struct ssa_sock *ssk = container_of(work, struct ssa_sock, hs_work);
-	struct socket *sock = ssk->hs_sock;
-	struct file *file = sock->file;
-	int err;
-
-	if (inet_sk_state_load(sock->sk) != TCP_ESTABLISHED) {
-		err = -(READ_ONCE(sock->sk->sk_err) ?: ECONNRESET);
-		ssa_sock_set_error(ssk, "TCP connection lost before the handshake (%d)", err);
-	} else {
-		err = ssa_hs_do(ssk, sock);
-	}
-	ssa_stat_dec(SSA_STAT_IN_FLIGHT);
-	ssa_stat_inc(err ? SSA_STAT_CLIENT_FAILED : SSA_STAT_CLIENT_OK);
-	if (err)
-		ssa_stat_failure(err);
-	if (!err && ssk->resumed)
-		ssa_stat_inc(SSA_STAT_RESUMED);
-	ssa_hs_finish(ssk, sock, err);
-	fput(file);
-}
-
-/* After a failed server handshake: end with FIN, not RST, so the client
- * reads the alert instead of a reset (unread input makes TCP reset).
- */
-static void ssa_hs_close_gently(struct socket *sock)
-{
-	const struct ssa_family *fam = ssa_family_get(sock->sk);
-	char buf[512];
-	struct kvec vec = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr msg = {};
-	int i;
-
-	kernel_sock_shutdown(sock, SHUT_WR);
-	for (i = 0; i < 64; i++) {
-		iov_iter_kvec(&msg.msg_iter, READ, &vec, 1, sizeof(buf));
-		if (fam->base_ops->recvmsg(sock, &msg, sizeof(buf), MSG_DONTWAIT) <= 0)
-			break;
-	}
-}
-
-static void ssa_hs_server_work(struct work_struct *work)
-{
-	struct ssa_sock *ssk = container_of(work, struct ssa_sock, hs_work);
-	int err;
-
-	err = ssa_hs_do(ssk, ssk->hs_sock);
-	ssa_stat_dec(SSA_STAT_IN_FLIGHT);
-	if (err) {
-		ssa_stat_failure(err);
-		ssk->hs_err = err;
-		ssa_hs_close_gently(ssk->hs_sock);
-	} else if (ssk->resumed) {
-		ssa_stat_inc(SSA_STAT_RESUMED);
-	}
-	WRITE_ONCE(ssk->state, err ? SSA_FAILED : SSA_ESTABLISHED);
-	ssa_server_done(ssk, err);
-}
-
-/**
- * ssa_handshake_queue_server() - start the handshake of an accepted connection
- * @ssk: its state; @ssk->hs_sock is the socket the worker owns
- */
-void ssa_handshake_queue_server(struct ssa_sock *ssk)
-{
-	ssa_stat_inc(SSA_STAT_IN_FLIGHT);
-	INIT_WORK(&ssk->hs_work, ssa_hs_server_work);
-	queue_work(ssa_srv_wq, &ssk->hs_work);
-}
-
-/**
- * ssa_handshake_queue() - start the handshake of a connected socket
- * @ssk: its state, in SSA_HANDSHAKE
- * @sock: the socket
- *
- * May be called in softirq context (from sk_state_change).  Pins the
- * socket's file for the worker; if the file is already being released
- * the handshake is not started.
- *
- * Return: true if the worker was queued.
- */
-bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock)
-{
-	if (!sock || !sock->file || !ssa_file_tryget(sock->file))
-		return false;
-	ssk->hs_sock = sock;
-	ssa_stat_inc(SSA_STAT_IN_FLIGHT);
-	INIT_WORK(&ssk->hs_work, ssa_hs_work);
-	queue_work(ssa_wq, &ssk->hs_work);
-	return true;
-}
-
-/**
- * ssa_handshake_init() - create the handshake workqueue
- *
- * Return: 0 or -ENOMEM.
- */
-int ssa_handshake_init(void)
-{
-	/* Unbound: handshakes are CPU-heavy and must not pin one CPU.
-	 * Servers get their own queue, so an SSA client and an SSA server
-	 * on one machine never wait for each other's worker slots.
-	 */
-	ssa_wq = alloc_workqueue("tls_ssa", WQ_UNBOUND, WQ_MAX_ACTIVE);
-	if (!ssa_wq)
-		return -ENOMEM;
-	ssa_srv_wq = alloc_workqueue("tls_ssa_srv", WQ_UNBOUND, WQ_MAX_ACTIVE);
-	if (!ssa_srv_wq) {
-		destroy_workqueue(ssa_wq);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/**
- * ssa_handshake_exit() - destroy the workqueue (no socket can be left)
- */
-void ssa_handshake_exit(void)
-{
-	destroy_workqueue(ssa_srv_wq);
-	destroy_workqueue(ssa_wq);
 }

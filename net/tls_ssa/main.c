@@ -33,6 +33,7 @@ static int __init ssa_init(void)
 	err = ssa_mbedtls_init();
 	if (err)
 		goto err_mbedtls;
+	ssa_quota_init();
 	err = ssa_handshake_init();
 	if (err)
 		goto err_handshake;

@@ -97,10 +97,11 @@ static void ssa_connect_progress(struct sock *sk, struct ssa_sock *ssk)
 	if (READ_ONCE(ssk->state) != SSA_CONNECTING)
 		return;
 	if (st == TCP_ESTABLISHED) {
-		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_HANDSHAKE) == SSA_CONNECTING &&
+		if (ssa_state_move(ssk, SSA_CONNECTING, SSA_HANDSHAKE) &&
 		    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket))) {
 			ssk->hs_err = -ECONNABORTED;
-			WRITE_ONCE(ssk->state, SSA_FAILED);
+			ssa_state_move(ssk, SSA_HANDSHAKE, SSA_FAILED);
+			ssa_quota_release(ssk);
 		}
 	} else if (st == TCP_CLOSE) {
 		int err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
@@ -108,9 +109,10 @@ static void ssa_connect_progress(struct sock *sk, struct ssa_sock *ssk)
 		/* hs_err before the state: readers of FAILED read it next. */
 		if (READ_ONCE(ssk->state) == SSA_CONNECTING)
 			ssk->hs_err = err;
-		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_FAILED) == SSA_CONNECTING) {
+		if (ssa_state_move(ssk, SSA_CONNECTING, SSA_FAILED)) {
 			set_bit(SSA_F_TCP_FAILED, &ssk->flags);
 			ssa_sock_set_error(ssk, "TCP connect failed (%d)", ssk->hs_err);
+			ssa_quota_release(ssk);
 		}
 	}
 }
@@ -194,7 +196,7 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 	lock_sock(sk);
 	switch (ssk->state) {
 	case SSA_IDLE:
-		err = ssa_creds_check(ssk, false);
+		err = ssa_creds_check(ssk, false) ?: ssa_quota_client(ssk);
 		if (err) {
 			release_sock(sk);
 			return err;
@@ -210,8 +212,13 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 		if (test_bit(SSA_F_TCP_FAILED, &ssk->flags) && sk->sk_state == TCP_CLOSE) {
 			clear_bit(SSA_F_TCP_FAILED, &ssk->flags);
 			ssk->hs_err = 0;
-			WRITE_ONCE(ssk->state, SSA_IDLE);
+			ssa_state_move(ssk, SSA_FAILED, SSA_IDLE);
 			ssa_state_change_unhook(sk, ssk);
+			err = ssa_quota_client(ssk);
+			if (err) {
+				release_sock(sk);
+				return err;
+			}
 			break;
 		}
 		release_sock(sk);
@@ -222,8 +229,9 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 			return -EALREADY;
 		return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
 	}
+	sock_owned_by_me(sk);
 	ssa_state_change_hook(sk, ssk);
-	WRITE_ONCE(ssk->state, SSA_CONNECTING);
+	WARN_ON_ONCE(!ssa_state_move(ssk, SSA_IDLE, SSA_CONNECTING));
 	release_sock(sk);
 
 	/* TCP's own connect; reaching ESTABLISHED starts the handshake. */
@@ -241,9 +249,10 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 		 * between our return to IDLE and the unhook.
 		 */
 		lock_sock(sk);
-		if (cmpxchg(&ssk->state, SSA_CONNECTING, SSA_IDLE) == SSA_CONNECTING) {
+		if (ssa_state_move(ssk, SSA_CONNECTING, SSA_IDLE)) {
 			/* TCP never got anywhere: the socket may try again. */
 			ssa_state_change_unhook(sk, ssk);
+			ssa_quota_release(ssk);
 			ssa_sock_set_error(ssk, "TCP connect failed (%d)", err);
 			release_sock(sk);
 			return err;

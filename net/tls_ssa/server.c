@@ -4,15 +4,24 @@
  * has completed.
  *
  * TCP queues established connections on the listener as usual and calls
- * its sk_data_ready; ours queues the listener's "pull" worker instead of
- * waking the application.  The pull worker takes connections off TCP's
- * accept queue (as a kernel accept would), up to a bound of handshakes in
- * flight per listener, gives each its own SSA state and starts its
- * handshake on the server workqueue.  A connection whose handshake
- * completes goes on the listener's ready list and wakes accept()/poll();
- * one that fails is closed and counted.  Connections beyond the bound
- * wait in TCP's accept queue (the backlog), so nothing is dropped while
- * there is room, and no slow or silent client holds up the others.
+ * its sk_data_ready; ours queues the listener's "pull" work instead of
+ * waking the application.  The pull work takes connections off TCP's
+ * accept queue (as a kernel accept would) while the quotas allow
+ * (quota.c): max_handshakes in flight on this listener, the machine's
+ * max_handshakes_total, and max_handshakes_per_address for the peer at the
+ * head of the queue.  Each connection taken gets its own SSA state and
+ * its handshake starts in the engine (engine.c).  A connection whose
+ * handshake completes goes on the listener's ready list and wakes
+ * accept()/poll(); one that fails is closed and counted.
+ *
+ * Connections beyond a quota wait in TCP's accept queue (the backlog), so
+ * nothing is dropped while there is room.  So that silent clients cannot
+ * hold a listener's quota for the whole handshake timeout, a listener at
+ * a quota gives up its oldest handshakes that have run for SSA_EVICT_AGE,
+ * those whose client has sent nothing first, one per connection that
+ * waits: a client that talks is served, a flood only ages itself out.  A
+ * connection from an address over its quota, with none of that address's
+ * old enough to give up, is reset.
  *
  * Until accept() the connection lives on a file-less "lite" socket owned
  * by the handshake; accept() grafts it onto the application's socket.
@@ -32,6 +41,8 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/inet_connection_sock.h>
+#include <net/request_sock.h>
+#include <net/ipv6.h>
 
 #include "tls_ssa.h"
 #include "compat.h"
@@ -40,13 +51,20 @@
 /**
  * struct ssa_listener - what a listening SSA socket keeps
  * @sk: the listening socket
- * @lock: protects @ready, @nready, @inflight, @closed
+ * @lock: protects @pending, @ready, @nready, @inflight, @evicting, @closed
+ * @pending: connections in their handshake (struct ssa_sock.accept_node),
+ *	oldest first
  * @ready: handshaken connections (struct ssa_sock.accept_node), oldest first
  * @nready: entries on @ready
  * @inflight: handshakes running (and reserved slots)
+ * @evicting: handshakes told to give up their slot that have not yet
  * @max_inflight: the policy's max_handshakes when listen() was called
+ * @max_total: the policy's max_handshakes_total then
+ * @max_per_addr: the policy's max_handshakes_per_address then
+ * @waiter: on quota.c's list while the machine-wide quota holds us up
  * @closed: the application closed the listener
- * @pull_work: takes connections off TCP's accept queue
+ * @pull_work: takes connections off TCP's accept queue (delayed: a retry
+ *	when the oldest handshake may be given up)
  * @free_work: frees this state in process context
  * @orig_data_ready: the listener's own sk_data_ready (wakes accept/poll)
  * @ticket: session ticket keys (if @tickets)
@@ -55,17 +73,29 @@
 struct ssa_listener {
 	struct sock *sk;
 	spinlock_t lock;
+	struct list_head pending;
 	struct list_head ready;
 	unsigned int nready;
 	unsigned int inflight;
+	unsigned int evicting;
 	unsigned int max_inflight;
+	unsigned int max_total;
+	unsigned int max_per_addr;
+	struct ssa_quota_waiter waiter;
 	bool closed;
-	struct work_struct pull_work;
+	struct delayed_work pull_work;
 	struct work_struct free_work;
 	void (*orig_data_ready)(struct sock *sk);
 	mbedtls_ssl_ticket_context ticket;
 	bool tickets;
 };
+
+/* How long a handshake runs before a listener at a quota may give it up. */
+#define SSA_EVICT_AGE		HZ
+/* How soon a pull put off for a listener lock the application holds looks again. */
+#define SSA_PULL_DEFER		(HZ / 50 ?: 1)
+/* Handshakes a listener may have on their way out at once. */
+#define SSA_EVICT_BATCH		16U
 
 /* TCP's default sk_data_ready, for connections cloned from a listener
  * (they inherit the listener's callback until the pull worker takes them).
@@ -78,7 +108,15 @@ static void (*ssa_def_readable)(struct sock *sk);
 static void ssa_listener_kick(struct ssa_listener *lsn)
 {
 	sock_hold(lsn->sk);
-	if (!queue_work(ssa_srv_wq, &lsn->pull_work))
+	if (mod_delayed_work(ssa_srv_wq, &lsn->pull_work, 0))
+		sock_put(lsn->sk);	/* it was pending, with a reference */
+}
+
+/* Pull again after @delay jiffies, unless a pull is pending already. */
+static void ssa_listener_retry(struct ssa_listener *lsn, unsigned long delay)
+{
+	sock_hold(lsn->sk);
+	if (!queue_delayed_work(ssa_srv_wq, &lsn->pull_work, delay))
 		sock_put(lsn->sk);
 }
 
@@ -108,18 +146,26 @@ static void ssa_listen_data_ready(struct sock *sk)
 
 /* --- taking connections off TCP's queue ---------------------------------- */
 
-static bool ssa_listener_reserve(struct ssa_listener *lsn)
+/* Return: 0 with a slot taken, -EUSERS at max_handshakes, or -ENOSPC
+ * (the ready list fills the backlog: accept() must make room) or
+ * -ESHUTDOWN.
+ */
+static int ssa_listener_reserve(struct ssa_listener *lsn)
 {
 	unsigned int cap = max_t(unsigned int, READ_ONCE(lsn->sk->sk_max_ack_backlog), 1);
-	bool ok;
+	int err = 0;
 
 	spin_lock_bh(&lsn->lock);
-	ok = !lsn->closed && lsn->inflight < lsn->max_inflight &&
-	     lsn->inflight + lsn->nready < cap;
-	if (ok)
+	if (lsn->closed)
+		err = -ESHUTDOWN;
+	else if (lsn->nready >= cap)
+		err = -ENOSPC;
+	else if (lsn->inflight >= lsn->max_inflight)
+		err = -EUSERS;
+	else
 		lsn->inflight++;
 	spin_unlock_bh(&lsn->lock);
-	return ok;
+	return err;
 }
 
 static void ssa_listener_unreserve(struct ssa_listener *lsn)
@@ -145,7 +191,8 @@ static struct socket *ssa_server_lite(struct ssa_listener *lsn)
 }
 
 /* Put a connection on its socket, give it its state, start its handshake.
- * On failure the connection is closed with the socket.
+ * The connection takes the machine-wide count the caller took; on failure
+ * the connection is closed with the socket.
  */
 static int ssa_server_start(struct ssa_listener *lsn, struct socket *sock, struct sock *child)
 {
@@ -166,37 +213,159 @@ static int ssa_server_start(struct ssa_listener *lsn, struct socket *sock, struc
 	err = ssa_sock_attach_child(child, ssa_sock_get(lsn->sk));
 	release_sock(child);
 	if (err) {
+		ssa_quota_total_untake();
 		sock_release(sock);
 		return err;
 	}
 	ssk = ssa_sock_get(child);
+	if (ssa_quota_server(ssk, lsn->max_per_addr)) {
+		/* The address filled its quota since we looked: reset. */
+		ssa_quota_release(ssk);
+		sock_release(sock);
+		return -EAGAIN;
+	}
 	ssk->parent = lsn;
-	ssk->hs_sock = sock;
+	ssk->hs_start = jiffies;
 	sock_hold(lsn->sk);
-	ssa_handshake_queue_server(ssk);
+	spin_lock_bh(&lsn->lock);
+	list_add_tail(&ssk->accept_node, &lsn->pending);
+	spin_unlock_bh(&lsn->lock);
+	ssa_handshake_queue_server(ssk, sock);
 	return 0;
+}
+
+/* At a quota: ask the oldest handshakes that have run SSA_EVICT_AGE to
+ * give up their slots, those whose client has sent nothing first; from
+ * @key's address only, if @key.  Up to @want at a time, and never more
+ * than SSA_EVICT_BATCH on their way out: each slot comes back when its
+ * handshake has gone, and the pull work runs again then.  If none is old
+ * enough yet, the pull work runs again when the oldest is.
+ *
+ * Return: true if some are going (or already were).
+ */
+static bool ssa_listener_evict(struct ssa_listener *lsn, const struct in6_addr *key,
+			       unsigned int want)
+{
+	unsigned long now = jiffies, when = 0;
+	struct ssa_sock *c;
+	bool retry = false, going;
+	int pass;
+
+	spin_lock_bh(&lsn->lock);
+	want = min(want, SSA_EVICT_BATCH - min(lsn->evicting, SSA_EVICT_BATCH));
+	/* Pass 0 takes silent clients only, pass 1 any. */
+	for (pass = 0; pass < 2 && want; pass++) {
+		list_for_each_entry(c, &lsn->pending, accept_node) {
+			if (key && !ipv6_addr_equal(&c->quota.addr, key))
+				continue;
+			if (time_after(c->hs_start + SSA_EVICT_AGE, now)) {
+				/* oldest first: the rest are younger */
+				when = c->hs_start + SSA_EVICT_AGE;
+				retry = true;
+				break;
+			}
+			if (test_bit(SSA_F_HS_EVICT, &c->flags) || (!pass && READ_ONCE(c->hs)))
+				continue;
+			set_bit(SSA_F_HS_EVICT, &c->flags);
+			lsn->evicting++;
+			ssa_handshake_kick(c);
+			if (!--want)
+				break;
+		}
+	}
+	going = lsn->evicting;
+	spin_unlock_bh(&lsn->lock);
+	if (!going && retry)
+		ssa_listener_retry(lsn, when - now + 1);
+	return going;
+}
+
+/* The peer of the connection at the head of TCP's accept queue. */
+static bool ssa_listener_peek(struct ssa_listener *lsn, struct in6_addr *key)
+{
+	struct request_sock_queue *q = &inet_csk(lsn->sk)->icsk_accept_queue;
+	struct request_sock *req;
+	bool ok = false;
+
+	spin_lock_bh(&q->rskq_lock);
+	req = q->rskq_accept_head;
+	if (req && req->sk) {
+		ssa_quota_peek_addr(req->sk, key);
+		ok = true;
+	}
+	spin_unlock_bh(&q->rskq_lock);
+	return ok;
+}
+
+/* TCP has a connection waiting that no quota lets us take. */
+static bool ssa_listener_backlogged(struct ssa_listener *lsn)
+{
+	return !reqsk_queue_empty(&inet_csk(lsn->sk)->icsk_accept_queue);
+}
+
+/* How many wait in TCP's accept queue. */
+static unsigned int ssa_listener_backlog(struct ssa_listener *lsn)
+{
+	return READ_ONCE(lsn->sk->sk_ack_backlog);
 }
 
 static void ssa_listener_pull(struct work_struct *work)
 {
-	struct ssa_listener *lsn = container_of(work, struct ssa_listener, pull_work);
+	struct ssa_listener *lsn = container_of(to_delayed_work(work), struct ssa_listener,
+						pull_work);
+	struct in6_addr key;
 	struct socket *sock;
 	struct sock *child;
 	int err;
 
-	while (ssa_listener_reserve(lsn)) {
+	for (;;) {
+		err = ssa_listener_reserve(lsn);
+		if (err) {
+			/* Only our own quota is worth an eviction: a slot given
+			 * up for the ready list or the machine's total would
+			 * go to nobody here.
+			 */
+			if (err == -EUSERS && ssa_listener_backlogged(lsn))
+				ssa_listener_evict(lsn, NULL, ssa_listener_backlog(lsn));
+			ssa_quota_wake_next();	/* a wake-up we cannot use */
+			break;
+		}
+		if (!ssa_quota_total_take(&lsn->waiter, lsn->max_total)) {
+			ssa_listener_unreserve(lsn);
+			break;	/* quota.c wakes us when a slot frees */
+		}
+		if (ssa_sock_owned(lsn->sk)) {
+			/* inet_csk_accept() would sleep on the application */
+			ssa_quota_total_untake();
+			ssa_listener_unreserve(lsn);
+			ssa_listener_retry(lsn, SSA_PULL_DEFER);
+			break;
+		}
+		if (!ssa_listener_peek(lsn, &key)) {
+			ssa_quota_total_untake();
+			ssa_listener_unreserve(lsn);
+			break;	/* the queue is empty */
+		}
+		if (ssa_quota_addr_count(&key) >= lsn->max_per_addr &&
+		    ssa_listener_evict(lsn, &key, 1)) {
+			ssa_quota_total_untake();
+			ssa_listener_unreserve(lsn);
+			break;	/* its slot comes back when the old one has gone */
+		}
 		sock = ssa_server_lite(lsn);
 		child = sock ? ssa_csk_accept(lsn->sk, &err) : NULL;
 		if (!child) {
 			if (sock)
 				sock_release(sock);
+			ssa_quota_total_untake();
 			ssa_listener_unreserve(lsn);
 			break;	/* the queue is empty (or memory is short: next kick) */
 		}
-		if (ssa_server_start(lsn, sock, child)) {
+		err = ssa_server_start(lsn, sock, child);
+		if (err) {
 			ssa_listener_unreserve(lsn);
 			ssa_stat_inc(SSA_STAT_SERVER_FAILED);
-			ssa_stat_failure(-ENOMEM);
+			ssa_stat_failure(err);
 		}
 	}
 	sock_put(lsn->sk);
@@ -221,7 +390,10 @@ void ssa_server_done(struct ssa_sock *ssk, int err)
 	 */
 	WRITE_ONCE(ssk->parent, NULL);
 	spin_lock_bh(&lsn->lock);
+	list_del_init(&ssk->accept_node);
 	lsn->inflight--;
+	if (test_bit(SSA_F_HS_EVICT, &ssk->flags))
+		lsn->evicting--;
 	if (!err && !lsn->closed) {
 		list_add_tail(&ssk->accept_node, &lsn->ready);
 		lsn->nready++;
@@ -285,6 +457,22 @@ static void ssa_listener_free_work(struct work_struct *work)
 	kfree(lsn);
 }
 
+/* quota.c's wake-up of a listener that waited for the machine's quota. */
+static bool ssa_listener_pin(struct ssa_quota_waiter *w)
+{
+	struct ssa_listener *lsn = container_of(w, struct ssa_listener, waiter);
+
+	return refcount_inc_not_zero(&lsn->sk->sk_refcnt);
+}
+
+static void ssa_listener_wake(struct ssa_quota_waiter *w)
+{
+	struct ssa_listener *lsn = container_of(w, struct ssa_listener, waiter);
+
+	if (mod_delayed_work(ssa_srv_wq, &lsn->pull_work, 0))
+		sock_put(lsn->sk);	/* it was pending, with a reference */
+}
+
 /**
  * ssa_listener_free() - free a listener's state (from sk_destruct)
  * @lsn: the state, or NULL
@@ -293,6 +481,7 @@ void ssa_listener_free(struct ssa_listener *lsn)
 {
 	if (!lsn)
 		return;
+	ssa_quota_unwait(&lsn->waiter);
 	INIT_WORK(&lsn->free_work, ssa_listener_free_work);
 	queue_work(ssa_wq, &lsn->free_work);
 }
@@ -310,9 +499,15 @@ static struct ssa_listener *ssa_listener_create(struct sock *sk, struct ssa_sock
 		return NULL;
 	lsn->sk = sk;
 	spin_lock_init(&lsn->lock);
+	INIT_LIST_HEAD(&lsn->pending);
 	INIT_LIST_HEAD(&lsn->ready);
-	INIT_WORK(&lsn->pull_work, ssa_listener_pull);
+	INIT_LIST_HEAD(&lsn->waiter.node);
+	lsn->waiter.pin = ssa_listener_pin;
+	lsn->waiter.wake = ssa_listener_wake;
+	INIT_DELAYED_WORK(&lsn->pull_work, ssa_listener_pull);
 	lsn->max_inflight = pol.max_handshakes;
+	lsn->max_total = pol.max_handshakes_total;
+	lsn->max_per_addr = pol.max_handshakes_per_address;
 	if (ssk->session_ttl > 0) {
 		/* Keys made here, rotated by mbedTLS every TTL, zeroed on free. */
 		mbedtls_ssl_ticket_init(&lsn->ticket);
@@ -374,10 +569,13 @@ int ssa_listen(struct socket *sock, int backlog)
 	release_sock(sk);
 	err = fam->base_ops->listen(sock, backlog);
 	lock_sock(sk);
-	if (!err)
-		WRITE_ONCE(ssk->state, SSA_LISTEN);
-	else
+	if (err) {
 		ssa_sock_set_error(ssk, "listen: TCP refused (%d)", err);
+	} else if (ssk->state != SSA_LISTEN && !ssa_state_move(ssk, SSA_IDLE, SSA_LISTEN)) {
+		/* a connect() ran while the lock was dropped */
+		ssa_sock_set_error(ssk, "listen: the socket is connecting");
+		err = -EINVAL;
+	}
 out:
 	release_sock(sk);
 	return err;
@@ -480,8 +678,8 @@ __poll_t ssa_listen_poll(struct ssa_sock *ssk)
  * ssa_listener_close() - the application closes a listener
  * @ssk: the listener's state
  *
- * Closes the handshaken connections nobody accepted; handshakes in
- * flight notice and close theirs.
+ * Closes the handshaken connections nobody accepted, and has the
+ * handshakes in flight give up now.
  */
 void ssa_listener_close(struct ssa_sock *ssk)
 {
@@ -495,7 +693,11 @@ void ssa_listener_close(struct ssa_sock *ssk)
 	lsn->closed = true;
 	list_splice_init(&lsn->ready, &orphans);
 	lsn->nready = 0;
+	list_for_each_entry(child, &lsn->pending, accept_node)
+		if (test_bit(SSA_F_HS_LIVE, &child->flags))
+			ssa_handshake_kick(child);	/* later ones see @closed */
 	spin_unlock_bh(&lsn->lock);
+	ssa_quota_unwait(&lsn->waiter);
 
 	list_for_each_entry_safe(child, tmp, &orphans, accept_node) {
 		list_del_init(&child->accept_node);

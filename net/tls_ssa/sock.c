@@ -71,6 +71,7 @@ static void ssa_sk_destruct(struct sock *sk)
 		list_del(&ssk->node);
 		spin_unlock_bh(&ssa_socks_lock);
 		rcu_assign_sk_user_data(sk, NULL);
+		ssa_quota_release(ssk);
 		kfree(ssk->exe);
 		kfree(ssk->profile);
 		kfree_sensitive(ssk->hostname);
@@ -89,6 +90,34 @@ static void ssa_sk_destruct(struct sock *sk)
 		atomic_long_dec(&ssa_live);
 	}
 	ssa_family_destruct(sk)(sk);
+}
+
+/* The states each state may move to. */
+static const u8 ssa_state_next[] = {
+	[SSA_IDLE]	  = BIT(SSA_LISTEN) | BIT(SSA_CONNECTING),
+	[SSA_LISTEN]	  = 0,
+	[SSA_CONNECTING]  = BIT(SSA_HANDSHAKE) | BIT(SSA_FAILED) | BIT(SSA_IDLE),
+	[SSA_HANDSHAKE]	  = BIT(SSA_ESTABLISHED) | BIT(SSA_FAILED),
+	[SSA_ESTABLISHED] = 0,
+	[SSA_FAILED]	  = BIT(SSA_IDLE),	/* TCP never connected: try again */
+};
+
+/**
+ * ssa_state_move() - the one way a socket's state changes
+ * @ssk: the socket's state
+ * @from: the state it must be in
+ * @to: the state it moves to, which must be legal from @from
+ *
+ * Atomic: of two movers racing from one state, one wins.  Any context.
+ *
+ * Return: true if @ssk was in @from and is now in @to.
+ */
+bool ssa_state_move(struct ssa_sock *ssk, enum ssa_state from, enum ssa_state to)
+{
+	if (WARN_ON_ONCE(from >= ARRAY_SIZE(ssa_state_next) ||
+			 !(ssa_state_next[from] & BIT(to))))
+		return false;
+	return cmpxchg(&ssk->state, from, to) == from;
 }
 
 /**
@@ -110,6 +139,7 @@ static struct ssa_sock *ssa_sock_alloc(struct sock *sk)
 	ssk->sk = sk;
 	INIT_LIST_HEAD(&ssk->accept_node);
 	init_waitqueue_head(&ssk->rx_wait);
+	ssa_handshake_init_sock(ssk);
 	return ssk;
 }
 

@@ -23,7 +23,11 @@
 
 /* --- sock.c: per-socket state ------------------------------------------ */
 
-/* Life of an SSA socket; transitions are WRITE_ONCE/cmpxchg, see proto.c. */
+/* Life of an SSA socket.  The order is part of the contract: ">= SSA_HANDSHAKE"
+ * means the options are fixed, ">= SSA_ESTABLISHED" that the handshake has
+ * an outcome.  Every change goes through ssa_state_move() (sock.c), which
+ * knows the legal ones (design.rst §11).
+ */
 enum ssa_state {
 	SSA_IDLE,		/* not connected */
 	SSA_LISTEN,		/* listening; see server.c */
@@ -40,6 +44,22 @@ enum {
 	SSA_F_RX_BUSY,		/* a reader owns the receive path (record.c) */
 	SSA_F_TCP_FAILED,	/* SSA_FAILED because TCP never connected */
 	SSA_F_SERVER,		/* a connection a listener accepted */
+	SSA_F_HS_LIVE,		/* the engine runs this socket's handshake */
+	SSA_F_HS_HOOKED,	/* the engine has the socket's callbacks */
+	SSA_F_HS_EVICT,		/* a full listener gives this handshake up */
+	SSA_F_HS_DEFER,		/* a step waits for the application's socket lock */
+};
+
+/**
+ * struct ssa_quota_hold - the handshake quotas one socket holds (quota.c)
+ * @held: SSA_Q_* bits of the counts taken
+ * @uid: the user counted (a client's creator, as a global kuid)
+ * @addr: the peer address counted (a server connection; IPv4 mapped)
+ */
+struct ssa_quota_hold {
+	unsigned long held;
+	kuid_t uid;
+	struct in6_addr addr;
 };
 
 /**
@@ -101,8 +121,17 @@ struct ssa_app {
  * @standin: kTLS's stand-in socket (ktls.c), from the first hand-off on
  * @ctl: the control message being reassembled (record.c)
  * @rx_wait: readers waiting for SSA_F_RX_BUSY
- * @hs_work: the handshake worker
- * @hs_sock: the socket the worker runs on (its file pinned meanwhile)
+ * @hs_work: the engine's work item for this handshake (engine.c)
+ * @hs_sock: the socket the handshake runs on (a client's file pinned)
+ * @hs: mbedTLS's state while the handshake runs, or NULL
+ * @hs_timer: the handshake's deadline, and a check once a second
+ * @hs_start: jiffies when the engine took the handshake
+ * @hs_deadline: jiffies when it times out
+ * @hs_timeout_s: the policy's handshake_timeout it runs under
+ * @hs_data_ready: the socket's sk_data_ready while the engine has it
+ * @hs_write_space: the socket's sk_write_space while the engine has it
+ * @hs_state_change: the socket's sk_state_change while the engine has it
+ * @quota: the handshake quotas this socket holds
  * @orig_state_change: sk_state_change to restore once TCP is up
  * @trust: pinned anchors (TLS_TRUSTED_PEER_CERTIFICATES) or NULL
  * @version: negotiated TLS version
@@ -115,7 +144,8 @@ struct ssa_app {
  * @creds: own chain/key pairs (TLS_CERTIFICATE_CHAIN/TLS_PRIVATE_KEY)
  * @lsn: a listening socket's accept machinery (server.c), or NULL
  * @parent: an accepted connection's listener, or NULL (a client)
- * @accept_node: on the listener's ready list until accept()
+ * @accept_node: on the listener's pending list during the handshake,
+ *	then on its ready list until accept()
  * @app: the program that created the socket
  * @exe: its executable's path as the program saw it (for display), or NULL
  * @profile: the policy profile its executable matched (ssa_policy_profile()),
@@ -130,7 +160,7 @@ struct ssa_app {
 struct ssa_sock {
 	u64 id;
 	struct sock *sk;
-	int state;
+	enum ssa_state state;
 	unsigned long flags;
 	int hs_err;
 	int rx_err;
@@ -139,6 +169,15 @@ struct ssa_sock {
 	struct ssa_ulp_standin *standin;
 	struct work_struct hs_work;
 	struct socket *hs_sock;
+	struct ssa_hs *hs;
+	struct timer_list hs_timer;
+	unsigned long hs_start;
+	unsigned long hs_deadline;
+	unsigned int hs_timeout_s;
+	void (*hs_data_ready)(struct sock *sk);
+	void (*hs_write_space)(struct sock *sk);
+	void (*hs_state_change)(struct sock *sk);
+	struct ssa_quota_hold quota;
 	void (*orig_state_change)(struct sock *sk);
 	struct ssa_trust *trust;
 	u16 version;
@@ -172,6 +211,7 @@ struct ssa_sock {
 int ssa_sock_attach(struct sock *sk);
 int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent);
 struct ssa_sock *ssa_sock_get(const struct sock *sk);
+bool ssa_state_move(struct ssa_sock *ssk, enum ssa_state from, enum ssa_state to);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
 long ssa_sock_count(void);
 int ssa_sock_init(void);
@@ -384,14 +424,53 @@ int ssa_x509_crt_parse(struct mbedtls_x509_crt *chain, const unsigned char *buf,
 int ssa_nc_find(const struct mbedtls_x509_crt *crt, const u8 **p, size_t *len);
 const char *ssa_nc_check(const u8 *nc, size_t nc_len, const struct mbedtls_x509_crt *crt);
 
-/* --- handshake.c: the handshake engine ----------------------------------- */
+/* --- engine.c: when handshakes run ------------------------------------------ */
 
 extern struct workqueue_struct *ssa_wq;
 extern struct workqueue_struct *ssa_srv_wq;
 int ssa_handshake_init(void);
 void ssa_handshake_exit(void);
 bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock);
-void ssa_handshake_queue_server(struct ssa_sock *ssk);
+void ssa_handshake_queue_server(struct ssa_sock *ssk, struct socket *sock);
+void ssa_handshake_kick(struct ssa_sock *ssk);
+void ssa_handshake_init_sock(struct ssa_sock *ssk);
+bool ssa_sock_owned(struct sock *sk);
+
+/* --- quota.c: handshakes in flight ------------------------------------------ */
+
+/**
+ * struct ssa_quota_waiter - a listener waiting for the machine-wide quota
+ * @node: on the waiters' list, or empty
+ * @limit: the machine-wide limit it waits under
+ * @pin: under the quota lock: keep the waiter alive until @wake (false: it goes)
+ * @wake: after the lock: let it try again
+ */
+struct ssa_quota_waiter {
+	struct list_head node;
+	unsigned int limit;
+	bool (*pin)(struct ssa_quota_waiter *w);
+	void (*wake)(struct ssa_quota_waiter *w);
+};
+
+void ssa_quota_init(void);
+int ssa_quota_client(struct ssa_sock *ssk);
+bool ssa_quota_total_take(struct ssa_quota_waiter *w, unsigned int limit);
+void ssa_quota_total_untake(void);
+void ssa_quota_unwait(struct ssa_quota_waiter *w);
+void ssa_quota_wake_next(void);
+int ssa_quota_server(struct ssa_sock *ssk, unsigned int limit);
+void ssa_quota_peek_addr(const struct sock *sk, struct in6_addr *key);
+unsigned int ssa_quota_addr_count(const struct in6_addr *key);
+void ssa_quota_release(struct ssa_sock *ssk);
+unsigned int ssa_quota_in_flight(void);
+
+/* --- handshake.c: one handshake ------------------------------------------------ */
+
+struct ssa_hs;
+int ssa_hs_begin(struct ssa_sock *ssk, struct socket *sock, struct ssa_hs **hs_out);
+int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns);
+int ssa_hs_complete(struct ssa_hs *hs);
+void ssa_hs_free(struct ssa_hs *hs);
 int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 		 bool self_signed, int alert);
 int ssa_peer_chain_keep(struct ssa_sock *ssk, const struct mbedtls_x509_crt *peer);
