@@ -24,7 +24,8 @@ kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
 kdir = $(or $(KDIR),/lib/modules/$(kver)/build)
 
 SELFTESTS := selftests/ssa_socket selftests/ssa_datapath selftests/ssa_unload \
-	selftests/ssa_hostile selftests/ssa_hostile32 selftests/ssa_connect selftests/lib/tls_raw_peer \
+	selftests/ssa_hostile selftests/ssa_hostile32 selftests/ssa_connect selftests/ssa_flood \
+	selftests/lib/tls_raw_peer \
 	selftests/lib/ssa_fuzz_sys
 SAMPLES := samples/ssa_client samples/ssa_server
 SSACTL := tools/ssactl/ssactl
@@ -100,6 +101,11 @@ $(SSACTL): tools/ssactl/ssactl.c net/tls_ssa/policy_parse.c net/tls_ssa/policy_p
 
 selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h selftests/lib/ssa_selftest.h | deps
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
+
+# The SSA server under test runs in threads of the test itself.
+selftests/ssa_flood: selftests/ssa_flood.c include/uapi/linux/tls_ssa.h \
+		     selftests/lib/ssa_selftest.h | deps
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $< -lpthread
 
 # The same tests as a 32-bit program: recvmsg() through the compat path
 # (the 6.1 harness compares int with size_t and casts pointers to 64-bit

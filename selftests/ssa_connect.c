@@ -88,15 +88,7 @@ static pid_t start_peer(void)
 
 static int ssa_socket(void)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TLS), ttl = 0;
-
-	if (fd < 0 ||
-	    setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10) ||
-	    setsockopt(fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, PKI "/ca.pem",
-		       sizeof(PKI "/ca.pem")) ||
-	    setsockopt(fd, IPPROTO_TLS, TLS_SESSION_TTL, &ttl, sizeof(ttl)))
-		return -1;
-	return fd;
+	return ssa_test_client(PKI "/ca.pem");
 }
 
 /* 127.0.0.1:PORT, in network byte order (0x7f000001 is INADDR_LOOPBACK). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 static char selfdir[4096];
 
@@ -48,6 +49,24 @@ static inline void ssa_make_pki(const char *dir)
 	if (system(cmd) != 0)
 		abort();
 }
+
+#ifdef IPPROTO_TLS
+/* An SSA client socket for "localhost" that trusts @ca, without sessions. */
+static inline int ssa_test_client(const char *ca)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TLS), ttl = 0;
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10) ||
+	    setsockopt(fd, IPPROTO_TLS, TLS_TRUSTED_PEER_CERTIFICATES, ca, strlen(ca) + 1) ||
+	    setsockopt(fd, IPPROTO_TLS, TLS_SESSION_TTL, &ttl, sizeof(ttl))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+#endif
 
 /* Wait (up to 10 s) until something listens on TCP @port. */
 static inline int ssa_wait_listening(unsigned short port)
