@@ -368,7 +368,7 @@ static long long state_bytes(long long *active)
 
 #define STATE_CONNS	16
 
-/* DESIGN 8: after the handshake the module's own state per connection is
+/* design.rst §8: after the handshake the module's own state per connection is
  * at most 2 KiB.  SSA clients against an SSA server in this process (the
  * kernel handshakes before accept()); then the module's state over its
  * live sockets (sockets of earlier tests may still be closing, so the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one place that knows which kernel tls_ssa is built for (DESIGN §5
+ * The one place that knows which kernel tls_ssa is built for (design.rst §5
  * rule 9): Debian 12's 6.1 and its 6.12 build.
  */
 #ifndef _SSA_COMPAT_H

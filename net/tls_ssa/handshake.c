@@ -7,7 +7,7 @@
  * waits for the peer (it never sleeps: the bio uses MSG_DONTWAIT), and
  * ssa_hs_complete() keeps the results and hands the keys to kTLS.  When
  * to call them is the engine's business (engine.c).  No socket lock is
- * held across mbedTLS calls (DESIGN §5 rule 6).
+ * held across mbedTLS calls (design.rst §5 rule 6).
  */
 
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
@@ -464,7 +464,7 @@ static bool ssa_is_x509_error(int ret)
  * @self_signed: the peer's chain is one self-signed certificate
  * @alert: the fatal alert the peer sent, or -1
  *
- * Return: the negative errno DESIGN §3 assigns.
+ * Return: the negative errno design.rst §3 assigns.
  */
 int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 		 bool self_signed, int alert)
@@ -781,7 +781,7 @@ static int ssa_hs_to_ktls(struct ssa_hs *hs)
 		ssa_sock_set_error(ssk, "could not derive the traffic keys");
 		goto out;
 	}
-	/* Sequence numbers from mbedTLS's own counters (DESIGN §5 rule 4). */
+	/* Sequence numbers from mbedTLS's own counters (design.rst §5 rule 4). */
 	memcpy(tx->seq, hs->ssl.cur_out_ctr, 8);
 	memcpy(rx->seq, hs->ssl.in_ctr, 8);
 	ssa_ktls_fill(desc, ssk->version, tx, tx_info);

@@ -3,7 +3,7 @@
  * The hand-off to kTLS: traffic keys derived from what mbedTLS exported,
  * mapped table-driven onto the kernel's tls12_crypto_info_* structures,
  * installed with TCP_ULP "tls" + SOL_TLS TLS_TX/TLS_RX on the genuine TCP
- * prot/ops (DESIGN §5 rule 2), then the module's post-handshake ops in
+ * prot/ops (design.rst §5 rule 2), then the module's post-handshake ops in
  * front of kTLS's.
  */
 
@@ -234,7 +234,7 @@ static int ssa_post_gate(struct socket *sock, struct ssa_sock **ssk)
 	return 0;
 }
 
-/* The application sends data only (DESIGN §4): a SOL_TLS cmsg would let
+/* The application sends data only (design.rst §4): a SOL_TLS cmsg would let
  * it write alerts or handshake records under the connection's keys.
  * ____sys_sendmsg() has copied the control data into the kernel on both
  * paths (the compat one leaves msg_control_is_user set, as kTLS's own
@@ -648,7 +648,7 @@ void ssa_ktls_free(struct ssa_sock *ssk)
  * everything through to TCP, so the handshake runs over it unchanged,
  * and the socket keeps our ops: nothing the application calls reaches
  * kTLS before ssa_ktls_install().  kTLS gets the genuine TCP prot (it
- * keeps one base table per family, DESIGN §5 rule 2).
+ * keeps one base table per family, design.rst §5 rule 2).
  *
  * Return: 0 or a negative errno, with TLS_ERROR set.
  */

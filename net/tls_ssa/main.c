@@ -18,7 +18,7 @@ static int __init ssa_init(void)
 	int err;
 
 	/* An unprivileged TCP_ULP cannot autoload tls.ko, and the hand-off
-	 * to kTLS happens in our context, so load it here (DESIGN §5 rule 3).
+	 * to kTLS happens in our context, so load it here (design.rst §5 rule 3).
 	 */
 	if (IS_MODULE(CONFIG_TLS)) {
 		err = request_module("tls");

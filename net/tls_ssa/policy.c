@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The administrator's policy in the kernel (DESIGN §6).
+ * The administrator's policy in the kernel (design.rst §6).
  *
  * One immutable policy object is active at a time, published with RCU.
  * A write parses the new text into a fresh object (policy_parse.c) and

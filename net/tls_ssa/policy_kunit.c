@@ -104,7 +104,7 @@ static void ssa_pol_builtin_and_roundtrip(struct kunit *test)
 	int len;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	/* Nothing written: the safe defaults of DESIGN §6. */
+	/* Nothing written: the safe defaults of design.rst §6. */
 	ssa_policy_defaults(p);
 	KUNIT_EXPECT_EQ(test, p->def.min_version, SSA_POL_TLS12);
 	KUNIT_EXPECT_EQ(test, p->def.max_version, SSA_POL_TLS13);

@@ -35,7 +35,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* Suites kTLS can carry (DESIGN §5 rule 5), IANA names and numbers. */
+/* Suites kTLS can carry (design.rst §5 rule 5), IANA names and numbers. */
 const struct ssa_name ssa_ciphers[] = {
 	{ "TLS_AES_128_GCM_SHA256",			0x1301 },
 	{ "TLS_AES_256_GCM_SHA384",			0x1302 },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IPPROTO_TLS registration (DESIGN §5 rule 1).
+ * IPPROTO_TLS registration (design.rst §5 rule 1).
  *
  * An IPPROTO_TLS socket *is* a TCP socket: the protosw entry points at an
  * unregistered copy of tcp_prot/tcpv6_prot whose init runs TCP's own and
@@ -374,7 +374,7 @@ static ssize_t ssa_splice_read(struct socket *sock, loff_t *ppos,
 	return READ_ONCE(sock->ops)->splice_read(sock, ppos, pipe, len, flags);
 }
 
-/* Readable/writable only once kTLS carries the data (DESIGN §4). */
+/* Readable/writable only once kTLS carries the data (design.rst §4). */
 static __poll_t ssa_poll(struct file *file, struct socket *sock,
 			 struct poll_table_struct *wait)
 {

@@ -2,7 +2,7 @@
 /*
  * What to do with a TLS record that is not application data, once kTLS
  * carries the connection: the application only ever sees data, EOF or
- * an error (DESIGN §4).
+ * an error (design.rst §4).
  *
  * Control records never pass through the application's buffer.  Each
  * read first peeks one byte into kernel memory to learn the type of the

@@ -336,7 +336,7 @@ static void ssa_trust_publish(struct ssa_trust *t)
  * @len: out: bytes read
  *
  * The administrator's grant stands in for the program's own permission
- * (DESIGN §6 key grants), so the file is the one the administrator named:
+ * (design.rst §6 key grants), so the file is the one the administrator named:
  * @path is resolved from init's root in the initial mount namespace
  * (ssa_init_path()), must be a regular file before anything is opened,
  * and is opened with the kernel's credentials.

@@ -98,7 +98,7 @@ def main():
 
     state = stats(extra["module_state"]) if extra["module_state"] else None
     if state:
-        # DESIGN section 8: the module's own state per connection <= 2 KiB.
+        # design.rst section 8: the module's own state per connection <= 2 KiB.
         print("module state per SSA endpoint (securityfs stats): %s bytes, target <= 2048 %s" %
               (fig(state), "met" if state["median"] <= 2048 else "MISSED"))
 
