@@ -471,8 +471,14 @@ int ssa_hs_begin(struct ssa_sock *ssk, struct socket *sock, struct ssa_hs **hs_o
 int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns);
 int ssa_hs_complete(struct ssa_hs *hs);
 void ssa_hs_free(struct ssa_hs *hs);
+
+/* --- hs_error.c: a failed handshake in errno and words ------------------------ */
+
 int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 		 bool self_signed, int alert);
+
+/* --- peer.c: the peer's identity ---------------------------------------------- */
+
 int ssa_peer_chain_keep(struct ssa_sock *ssk, const struct mbedtls_x509_crt *peer);
 char *ssa_peer_chain_pem(const struct ssa_sock *ssk);
 
