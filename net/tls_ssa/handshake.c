@@ -303,12 +303,25 @@ void ssa_hs_free(struct ssa_hs *hs)
 {
 	if (!hs)
 		return;
+	ssa_stat_dec(SSA_STAT_HS_CONTEXTS);
 	ssa_hs_uncork(hs);
 	mbedtls_ssl_free(&hs->ssl);
 	mbedtls_ssl_config_free(&hs->conf);
 	ssa_trust_put(hs->trust);
 	ssa_session_peer_free(&hs->offered);
 	kvfree_sensitive(hs, sizeof(*hs));
+}
+
+/**
+ * ssa_hs_context_bytes() - what a handshake with its context holds at least
+ *
+ * Our state and mbedTLS's two record buffers, made at ssa_hs_begin();
+ * mbedTLS's key exchange, the transcript and the peer's chain come and
+ * go on top while it runs.
+ */
+size_t ssa_hs_context_bytes(void)
+{
+	return sizeof(struct ssa_hs) + MBEDTLS_SSL_IN_CONTENT_LEN + MBEDTLS_SSL_OUT_CONTENT_LEN;
 }
 
 /**
@@ -329,6 +342,7 @@ int ssa_hs_begin(struct ssa_sock *ssk, struct socket *sock, struct ssa_hs **hs_o
 		ssa_sock_set_error(ssk, "out of memory for the handshake");
 		return -ENOMEM;
 	}
+	ssa_stat_inc(SSA_STAT_HS_CONTEXTS);
 	hs->ssk = ssk;
 	hs->sock = sock;
 	hs->server = ssk->parent;

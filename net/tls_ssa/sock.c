@@ -28,7 +28,6 @@
 static atomic64_t ssa_next_id = ATOMIC64_INIT(0);
 static atomic_long_t ssa_live = ATOMIC_LONG_INIT(0);
 static struct kmem_cache *ssa_sock_cache;
-static atomic_long_t ssa_stats[SSA_STAT_COUNT];
 static LIST_HEAD(ssa_socks);		/* every live ssa_sock */
 static DEFINE_SPINLOCK(ssa_socks_lock);	/* bh: sk_destruct may be softirq */
 
@@ -315,77 +314,16 @@ nomem:
 }
 
 /**
- * ssa_stat_inc() - count an event
- * @s: the counter
- */
-void ssa_stat_inc(enum ssa_stat s)
-{
-	atomic_long_inc(&ssa_stats[s]);
-}
-
-/**
- * ssa_stat_dec() - lower a gauge
- * @s: the counter
- */
-void ssa_stat_dec(enum ssa_stat s)
-{
-	atomic_long_dec(&ssa_stats[s]);
-}
-
-/**
- * ssa_stat_failure() - count a failed handshake by its reason
- * @err: the negative errno it failed with
- */
-void ssa_stat_failure(int err)
-{
-	switch (err) {
-	case -EKEYREJECTED:
-		ssa_stat_inc(SSA_STAT_FAIL_CERT);
-		break;
-	case -EPROTO:
-		ssa_stat_inc(SSA_STAT_FAIL_PROTO);
-		break;
-	case -ETIMEDOUT:
-		ssa_stat_inc(SSA_STAT_FAIL_TIMEOUT);
-		break;
-	case -ECONNRESET:
-		ssa_stat_inc(SSA_STAT_FAIL_RESET);
-		break;
-	case -ECONNABORTED:
-		ssa_stat_inc(SSA_STAT_FAIL_ABORTED);
-		break;
-	case -EPERM:
-		ssa_stat_inc(SSA_STAT_FAIL_POLICY);
-		break;
-	default:
-		ssa_stat_inc(SSA_STAT_FAIL_OTHER);
-	}
-}
-
-static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
-	[SSA_STAT_CLIENT_OK] = "client_handshakes_ok",
-	[SSA_STAT_CLIENT_FAILED] = "client_handshakes_failed",
-	[SSA_STAT_SERVER_OK] = "server_handshakes_ok",
-	[SSA_STAT_SERVER_FAILED] = "server_handshakes_failed",
-	[SSA_STAT_RESUMED] = "sessions_resumed",
-	[SSA_STAT_IN_FLIGHT] = "handshakes_in_flight",
-	[SSA_STAT_FAIL_CERT] = "failed_certificate",
-	[SSA_STAT_FAIL_PROTO] = "failed_protocol",
-	[SSA_STAT_FAIL_TIMEOUT] = "failed_timeout",
-	[SSA_STAT_FAIL_RESET] = "failed_reset",
-	[SSA_STAT_FAIL_ABORTED] = "failed_aborted",
-	[SSA_STAT_FAIL_POLICY] = "failed_policy",
-	[SSA_STAT_FAIL_OTHER] = "failed_other",
-};
-
-/* What the module holds for live sockets: their state and its strings.
+ * ssa_sock_state_bytes() - what the module holds for live sockets
+ *
+ * Their state and its strings.
  * setsockopt may replace and free the option strings (hostname, ALPN) of
  * a socket in SSA_IDLE, and a socket in SSA_CONNECTING may go back to
  * SSA_IDLE at any moment, so they count only from SSA_HANDSHAKE on, when
  * they are fixed for good; the rest is set once and freed only after the
  * socket leaves the list.
  */
-static size_t ssa_state_bytes(void)
+size_t ssa_sock_state_bytes(void)
 {
 	struct ssa_sock *ssk;
 	size_t sum = 0;
@@ -401,22 +339,6 @@ static size_t ssa_state_bytes(void)
 	spin_unlock_bh(&ssa_socks_lock);
 	return sum;
 }
-
-/**
- * ssa_stats_show() - the counters, one "name value" line each
- * @m: the output
- */
-void ssa_stats_show(struct seq_file *m)
-{
-	unsigned int i;
-
-	seq_printf(m, "sockets_active %ld\n", ssa_sock_count());
-	seq_printf(m, "state_bytes %zu\n", ssa_state_bytes());
-	for (i = 0; i < SSA_STAT_COUNT; i++)
-		seq_printf(m, "%s %ld\n", ssa_stat_names[i], ssa_stat_read(i));
-}
-
-/* --- securityfs "connections" ---------------------------------------------------- */
 
 static const char *const ssa_state_names[] = {
 	[SSA_IDLE] = "idle",
@@ -492,17 +414,6 @@ int ssa_conns_show(struct seq_file *m, void *v)
 size_t ssa_conns_size(void)
 {
 	return PAGE_SIZE + (size_t)atomic_long_read(&ssa_live) * 256;
-}
-
-/**
- * ssa_stat_read() - read a counter
- * @s: the counter
- *
- * Return: events counted since the module loaded.
- */
-long ssa_stat_read(enum ssa_stat s)
-{
-	return atomic_long_read(&ssa_stats[s]);
 }
 
 /**

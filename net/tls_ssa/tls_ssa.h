@@ -214,10 +214,12 @@ struct ssa_sock *ssa_sock_get(const struct sock *sk);
 bool ssa_state_move(struct ssa_sock *ssk, enum ssa_state from, enum ssa_state to);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
 long ssa_sock_count(void);
+size_t ssa_sock_state_bytes(void);
 int ssa_sock_init(void);
 void ssa_sock_exit(void);
 
-/* Module-wide counters, shown in securityfs "stats". */
+/* --- stats.c: module-wide counters, shown in securityfs "stats" ------------ */
+
 enum ssa_stat {
 	SSA_STAT_CLIENT_OK,
 	SSA_STAT_CLIENT_FAILED,
@@ -225,6 +227,7 @@ enum ssa_stat {
 	SSA_STAT_SERVER_FAILED,
 	SSA_STAT_RESUMED,
 	SSA_STAT_IN_FLIGHT,	/* a gauge: handshakes running now */
+	SSA_STAT_HS_CONTEXTS,	/* a gauge: of those, with mbedTLS's context made */
 	SSA_STAT_FAIL_CERT,	/* failures by reason, from the errno */
 	SSA_STAT_FAIL_PROTO,
 	SSA_STAT_FAIL_TIMEOUT,
@@ -471,6 +474,7 @@ int ssa_hs_begin(struct ssa_sock *ssk, struct socket *sock, struct ssa_hs **hs_o
 int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns);
 int ssa_hs_complete(struct ssa_hs *hs);
 void ssa_hs_free(struct ssa_hs *hs);
+size_t ssa_hs_context_bytes(void);
 
 /* --- hs_error.c: a failed handshake in errno and words ------------------------ */
 
