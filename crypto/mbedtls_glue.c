@@ -201,7 +201,7 @@ int ssa_mbedtls_init(void)
 				  ssa_mutex_lock, ssa_mutex_unlock);
 	st = psa_crypto_init();
 	if (st != PSA_SUCCESS) {
-		pr_err("tls_ssa: psa_crypto_init failed: %d\n", (int)st);
+		pr_err("psa_crypto_init failed: %d\n", (int)st);
 		mbedtls_threading_free_alt();
 		return -ENOMEM;
 	}

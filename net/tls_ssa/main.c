@@ -23,7 +23,7 @@ static int __init ssa_init(void)
 	if (IS_MODULE(CONFIG_TLS)) {
 		err = request_module("tls");
 		if (err)
-			pr_warn("tls_ssa: could not load the kernel TLS module (%d)\n",
+			pr_warn("could not load the kernel TLS module (%d)\n",
 				err);
 	}
 
@@ -46,7 +46,7 @@ static int __init ssa_init(void)
 		goto err_proto;
 	ssa_securityfs_init();
 
-	pr_info("tls_ssa: IPPROTO_TLS (%d) registered, %s\n", IPPROTO_TLS,
+	pr_info("IPPROTO_TLS (%d) registered, %s\n", IPPROTO_TLS,
 		MBEDTLS_VERSION_STRING_FULL);
 	return 0;
 

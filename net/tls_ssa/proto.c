@@ -520,7 +520,7 @@ int ssa_proto_init(void)
 			ssa_family_setup(&ssa_inet6, "TLS_SSAv6", &tcpv6_prot, ops6);
 		err = ops6 ? inet6_register_protosw(&ssa_inet6.protosw) : -EAFNOSUPPORT;
 		if (err) {
-			pr_err("tls_ssa: cannot register IPPROTO_TLS for AF_INET6: %d\n",
+			pr_err("cannot register IPPROTO_TLS for AF_INET6: %d\n",
 			       err);
 			ssa_proto_exit();
 			return err;

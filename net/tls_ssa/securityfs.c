@@ -262,7 +262,7 @@ void ssa_securityfs_init(void)
 
 	ssa_fs_dir = securityfs_create_dir("tls_ssa", NULL);
 	if (IS_ERR(ssa_fs_dir)) {
-		pr_warn("tls_ssa: no securityfs (%ld): the built-in policy applies\n",
+		pr_warn("no securityfs (%ld): the built-in policy applies\n",
 			PTR_ERR(ssa_fs_dir));
 		ssa_fs_dir = NULL;
 		return;
@@ -271,7 +271,7 @@ void ssa_securityfs_init(void)
 		ssa_fs_files[i] = securityfs_create_file(files[i].name, files[i].mode,
 							 ssa_fs_dir, NULL, files[i].fops);
 		if (IS_ERR(ssa_fs_files[i])) {
-			pr_warn("tls_ssa: securityfs %s: %ld\n", files[i].name,
+			pr_warn("securityfs %s: %ld\n", files[i].name,
 				PTR_ERR(ssa_fs_files[i]));
 			ssa_fs_files[i] = NULL;
 		}

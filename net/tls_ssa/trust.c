@@ -390,10 +390,10 @@ int ssa_trust_replace(const char *pem, size_t len)
 
 	t = ssa_trust_parse(pem, len, &why);
 	if (IS_ERR(t)) {
-		pr_warn("tls_ssa: trust store not replaced: %s\n", why);
+		pr_warn("trust store not replaced: %s\n", why);
 		return PTR_ERR(t);
 	}
-	pr_info("tls_ssa: %d trust anchors loaded by the administrator\n", t->count);
+	pr_info("%d trust anchors loaded by the administrator\n", t->count);
 	ssa_trust_publish(t);
 	return 0;
 }
@@ -437,17 +437,17 @@ void ssa_trust_init(void)
 
 	pem = ssa_read_file(SSA_SYSTEM_BUNDLE, &len);
 	if (IS_ERR(pem)) {
-		pr_warn("tls_ssa: no system trust store (%s: %ld)\n",
+		pr_warn("no system trust store (%s: %ld)\n",
 			SSA_SYSTEM_BUNDLE, PTR_ERR(pem));
 		return;
 	}
 	t = ssa_trust_parse(pem, len, &why);
 	kvfree(pem);
 	if (IS_ERR(t)) {
-		pr_warn("tls_ssa: %s: %s\n", SSA_SYSTEM_BUNDLE, why);
+		pr_warn("%s: %s\n", SSA_SYSTEM_BUNDLE, why);
 		return;
 	}
-	pr_info("tls_ssa: %d trust anchors from %s\n", t->count, SSA_SYSTEM_BUNDLE);
+	pr_info("%d trust anchors from %s\n", t->count, SSA_SYSTEM_BUNDLE);
 	ssa_trust_publish(t);
 }
 
