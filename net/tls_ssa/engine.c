@@ -154,7 +154,7 @@ static void ssa_eng_timer(struct timer_list *t)
 	    time_after_eq(jiffies, ssk->hs_deadline) || ssa_eng_abandoned(ssk))
 		ssa_handshake_kick(ssk);
 	if (time_before(jiffies, ssk->hs_deadline))
-		mod_timer(t, ssa_eng_next_check(ssk));
+		timer_reduce(t, ssa_eng_next_check(ssk));
 }
 
 /* First step: the deadline, the callbacks and the timer. */
@@ -176,10 +176,6 @@ static void ssa_eng_arm(struct ssa_sock *ssk)
 	WRITE_ONCE(sk->sk_state_change, ssa_eng_state_change);
 	set_bit(SSA_F_HS_HOOKED, &ssk->flags);
 	write_unlock_bh(&sk->sk_callback_lock);
-	/* The hooks are in before we look at the receive queue: data that
-	 * arrives from now on kicks us, data already there is seen.
-	 */
-	smp_mb();
 	mod_timer(&ssk->hs_timer, ssa_eng_next_check(ssk));
 }
 
@@ -199,12 +195,20 @@ static void ssa_eng_unhook(struct ssa_sock *ssk)
 
 /* --- one step ---------------------------------------------------------------- */
 
-/* Nothing from a server's client yet, and nothing wrong: no state to make. */
+/* Nothing from a server's client yet, and nothing wrong: no state to make.
+ * Under the lock's spinlock, which TCP's receive path holds: a segment is
+ * either queued already or its sk_data_ready is ours.
+ */
 static bool ssa_eng_silent(struct sock *sk)
 {
-	return skb_queue_empty_lockless(&sk->sk_receive_queue) && !READ_ONCE(sk->sk_err) &&
-	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
-	       inet_sk_state_load(sk) == TCP_ESTABLISHED;
+	bool silent;
+
+	spin_lock_bh(&sk->sk_lock.slock);
+	silent = skb_queue_empty(&sk->sk_receive_queue) && !sk->sk_backlog.tail &&
+		 !READ_ONCE(sk->sk_err) && !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
+		 inet_sk_state_load(sk) == TCP_ESTABLISHED;
+	spin_unlock_bh(&sk->sk_lock.slock);
+	return silent;
 }
 
 /* Return: -EINPROGRESS while the handshake goes on, else its outcome. */
@@ -327,6 +331,50 @@ static void ssa_eng_end(struct ssa_sock *ssk, int err)
 		ssa_eng_client_done(ssk, err);
 }
 
+/* Run the step later: when the socket's lock is released (release_cb,
+ * while our proto is the socket's), or in SSA_ENG_DEFER at the latest.
+ */
+static void ssa_eng_defer(struct ssa_sock *ssk)
+{
+	set_bit(SSA_F_HS_DEFER, &ssk->flags);
+	timer_reduce(&ssk->hs_timer, jiffies + SSA_ENG_DEFER);
+}
+
+/* A process holds the socket's lock: put the step off.  The mark is made
+ * under the lock's spinlock, as release_sock() calls release_cb, so the
+ * release cannot slip between the look and the mark.
+ */
+static bool ssa_eng_put_off(struct ssa_sock *ssk)
+{
+	struct sock *sk = ssk->sk;
+	bool owned;
+
+	spin_lock_bh(&sk->sk_lock.slock);
+	owned = sock_owned_by_user_nocheck(sk);
+	if (owned)
+		set_bit(SSA_F_HS_DEFER, &ssk->flags);
+	spin_unlock_bh(&sk->sk_lock.slock);
+	if (owned)
+		timer_reduce(&ssk->hs_timer, jiffies + SSA_ENG_DEFER);
+	return owned;
+}
+
+/**
+ * ssa_handshake_release_cb() - the socket's lock was released
+ * @sk: an SSA socket
+ *
+ * From our proto's release_cb, under the lock's spinlock: a step put off
+ * for the lock runs now.
+ */
+void ssa_handshake_release_cb(struct sock *sk)
+{
+	struct ssa_sock *ssk = ssa_sock_get(sk);
+
+	if (ssk && test_bit(SSA_F_HS_LIVE, &ssk->flags) &&
+	    test_and_clear_bit(SSA_F_HS_DEFER, &ssk->flags))
+		ssa_handshake_kick(ssk);
+}
+
 /* The handshake's memory (mbedTLS's contexts, the peer's chain, the
  * session) is charged to the socket's memory cgroup, not to the worker's
  * (none): the client's, or for a server connection the listener's.
@@ -338,19 +386,27 @@ static void ssa_eng_work(struct work_struct *work)
 	struct mem_cgroup *memcg, *old;
 	int err;
 
-	if (test_bit(SSA_F_HS_LIVE, &ssk->flags) && ssa_sock_owned(sk)) {
-		set_bit(SSA_F_HS_DEFER, &ssk->flags);
-		mod_timer(&ssk->hs_timer, jiffies + SSA_ENG_DEFER);
-	} else if (test_bit(SSA_F_HS_LIVE, &ssk->flags)) {
-		memcg = READ_ONCE(ssk->hs_sock->sk->sk_memcg);
-		if (!memcg && ssk->parent)
-			memcg = ssa_server_memcg(ssk);
-		old = set_active_memcg(memcg);
-		err = ssa_eng_step(ssk);
-		if (err != -EINPROGRESS)
-			ssa_eng_end(ssk, err);
-		set_active_memcg(old);
+	if (!test_bit(SSA_F_HS_LIVE, &ssk->flags))
+		goto out;
+	/* The application's sockopts wait while we run; we wait for none. */
+	if (!mutex_trylock(&ssk->opt_lock)) {
+		ssa_eng_defer(ssk);
+		goto out;
 	}
+	if (ssa_eng_put_off(ssk)) {
+		mutex_unlock(&ssk->opt_lock);
+		goto out;
+	}
+	memcg = READ_ONCE(ssk->hs_sock->sk->sk_memcg);
+	if (!memcg && ssk->parent)
+		memcg = ssa_server_memcg(ssk);
+	old = set_active_memcg(memcg);
+	err = ssa_eng_step(ssk);
+	if (err != -EINPROGRESS)
+		ssa_eng_end(ssk, err);
+	set_active_memcg(old);
+	mutex_unlock(&ssk->opt_lock);
+out:
 	sock_put(sk);	/* the kick's; may free @ssk */
 }
 

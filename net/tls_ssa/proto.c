@@ -66,6 +66,15 @@ bool ssa_sk_is_ssa(const struct sock *sk)
 	return sk->sk_prot_creator == &ssa_inet.prot;
 }
 
+/* proto->release_cb: TCP's deferred work, then a handshake step that
+ * waited for the lock (until the hand-off, which installs kTLS's proto).
+ */
+static void ssa_release_cb(struct sock *sk)
+{
+	ssa_family_get(sk)->base_prot->release_cb(sk);
+	ssa_handshake_release_cb(sk);
+}
+
 /* proto->init: runs in socket() after inet_create() set sk_protocol. */
 static int ssa_sk_init(struct sock *sk)
 {
@@ -100,20 +109,23 @@ static void ssa_connect_progress(struct sock *sk, struct ssa_sock *ssk)
 		if (ssa_state_move(ssk, SSA_CONNECTING, SSA_HANDSHAKE) &&
 		    !ssa_handshake_queue(ssk, READ_ONCE(sk->sk_socket))) {
 			ssk->hs_err = -ECONNABORTED;
+			ssa_quota_release(ssk);	/* before FAILED: connect() may retry */
 			ssa_state_move(ssk, SSA_HANDSHAKE, SSA_FAILED);
-			ssa_quota_release(ssk);
 		}
 	} else if (st == TCP_CLOSE) {
 		int err = -(READ_ONCE(sk->sk_err) ?: ECONNREFUSED);
 
 		/* hs_err before the state: readers of FAILED read it next. */
-		if (READ_ONCE(ssk->state) == SSA_CONNECTING)
-			ssk->hs_err = err;
-		if (ssa_state_move(ssk, SSA_CONNECTING, SSA_FAILED)) {
-			set_bit(SSA_F_TCP_FAILED, &ssk->flags);
-			ssa_sock_set_error(ssk, "TCP connect failed (%d)", ssk->hs_err);
-			ssa_quota_release(ssk);
-		}
+		if (READ_ONCE(ssk->state) != SSA_CONNECTING)
+			return;
+		ssk->hs_err = err;
+		/* All before FAILED, which lets connect() try again (and take
+		 * the quota again): the count given back, the flag, the words.
+		 */
+		ssa_quota_release(ssk);
+		set_bit(SSA_F_TCP_FAILED, &ssk->flags);
+		ssa_sock_set_error(ssk, "TCP connect failed (%d)", err);
+		ssa_state_move(ssk, SSA_CONNECTING, SSA_FAILED);
 	}
 }
 
@@ -189,6 +201,12 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 
 	if (!ssk)
 		return -EBADFD;
+	/* TCP's disconnect: not a way out of TLS (kTLS stays on the socket). */
+	if (addr_len >= (int)offsetofend(struct sockaddr, sa_family) &&
+	    uaddr->sa_family == AF_UNSPEC) {
+		ssa_sock_set_error(ssk, "connect: AF_UNSPEC (disconnect) is not supported on IPPROTO_TLS sockets");
+		return -EOPNOTSUPP;
+	}
 	if (!sock->file) {
 		ssa_sock_set_error(ssk, "connect: kernel sockets cannot use IPPROTO_TLS");
 		return -EOPNOTSUPP;
@@ -230,6 +248,7 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 		return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
 	}
 	sock_owned_by_me(sk);
+	clear_bit(SSA_F_TCP_FAILED, &ssk->flags);	/* a stale mark of a lost race */
 	ssa_state_change_hook(sk, ssk);
 	WARN_ON_ONCE(!ssa_state_move(ssk, SSA_IDLE, SSA_CONNECTING));
 	release_sock(sk);
@@ -403,6 +422,41 @@ static __poll_t ssa_poll(struct file *file, struct socket *sock,
 	}
 }
 
+/* The kernel's own options, under the socket's opt_lock (see struct
+ * ssa_sock): the handshake never waits on a caller stuck in its copy.
+ */
+static int ssa_base_setsockopt(struct socket *sock, int level, int optname,
+			       sockptr_t optval, unsigned int optlen)
+{
+	const struct ssa_family *fam = ssa_family_get(sock->sk);
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	int err;
+
+	if (!ssk)
+		return fam->base_ops->setsockopt(sock, level, optname, optval, optlen);
+	if (mutex_lock_interruptible(&ssk->opt_lock))
+		return -ERESTARTSYS;
+	err = fam->base_ops->setsockopt(sock, level, optname, optval, optlen);
+	mutex_unlock(&ssk->opt_lock);
+	return err;
+}
+
+static int ssa_base_getsockopt(struct socket *sock, int level, int optname,
+			       char __user *optval, int __user *optlen)
+{
+	const struct ssa_family *fam = ssa_family_get(sock->sk);
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	int err;
+
+	if (!ssk)
+		return fam->base_ops->getsockopt(sock, level, optname, optval, optlen);
+	if (mutex_lock_interruptible(&ssk->opt_lock))
+		return -ERESTARTSYS;
+	err = fam->base_ops->getsockopt(sock, level, optname, optval, optlen);
+	mutex_unlock(&ssk->opt_lock);
+	return err;
+}
+
 /* Levels TLS must control: IPPROTO_TLS is ours; SOL_TLS would hand the
  * traffic keys to the application and TCP_ULP would let it install a
  * record layer behind our back.
@@ -410,8 +464,6 @@ static __poll_t ssa_poll(struct file *file, struct socket *sock,
 static int ssa_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
-	const struct ssa_family *fam = ssa_family_get(sock->sk);
-
 	if (level == IPPROTO_TLS)
 		return ssa_sockopt_set(sock->sk, optname, optval, optlen);
 	if (level == SOL_TLS || (level == SOL_TCP && optname == TCP_ULP))
@@ -427,19 +479,17 @@ static int ssa_setsockopt(struct socket *sock, int level, int optname,
 			ssa_sock_set_error(ssk, "TCP Fast Open (TCP_FASTOPEN_CONNECT) is not supported on IPPROTO_TLS sockets");
 		return -EOPNOTSUPP;
 	}
-	return fam->base_ops->setsockopt(sock, level, optname, optval, optlen);
+	return ssa_base_setsockopt(sock, level, optname, optval, optlen);
 }
 
 static int ssa_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
-	const struct ssa_family *fam = ssa_family_get(sock->sk);
-
 	if (level == IPPROTO_TLS)
 		return ssa_sockopt_get(sock->sk, optname, optval, optlen);
 	if (level == SOL_TLS)
 		return -EOPNOTSUPP;
-	return fam->base_ops->getsockopt(sock, level, optname, optval, optlen);
+	return ssa_base_getsockopt(sock, level, optname, optval, optlen);
 }
 
 static void ssa_family_setup(struct ssa_family *fam, const char *name,
@@ -453,6 +503,7 @@ static void ssa_family_setup(struct ssa_family *fam, const char *name,
 	strscpy(fam->prot.name, name, sizeof(fam->prot.name));
 	fam->prot.owner = THIS_MODULE;
 	fam->prot.init = ssa_sk_init;
+	fam->prot.release_cb = ssa_release_cb;
 
 	fam->ops = *base_ops;
 	fam->ops.owner = THIS_MODULE;

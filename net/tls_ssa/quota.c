@@ -153,8 +153,7 @@ int ssa_quota_client(struct ssa_sock *ssk)
 	int err = 0;
 
 	ssa_policy_for(ssk->profile, &pol);
-	ssk->quota.uid = ssk->sk->sk_uid;
-	ssa_q_uid_key(ssk->quota.uid, &key);
+	ssa_q_uid_key(ssk->sk->sk_uid, &key);
 	spin_lock_bh(&ssa_q_lock);
 	if (WARN_ON_ONCE(ssk->quota.held)) {
 		err = -EBUSY;
@@ -172,6 +171,7 @@ int ssa_quota_client(struct ssa_sock *ssk)
 	}
 	if (!err) {
 		ssa_q_total++;
+		ssk->quota.uid = ssk->sk->sk_uid;	/* the key, as taken */
 		ssk->quota.held = BIT(SSA_Q_TOTAL) | BIT(SSA_Q_USER);
 	}
 	spin_unlock_bh(&ssa_q_lock);
@@ -194,6 +194,7 @@ bool ssa_quota_total_take(struct ssa_quota_waiter *w, unsigned int limit)
 	ok = ssa_q_total < limit;
 	if (ok) {
 		ssa_q_total++;
+		list_del_init(&w->node);	/* served, by whatever kick */
 	} else if (list_empty(&w->node)) {
 		w->limit = limit;
 		list_add_tail(&w->node, &ssa_q_waiters);
@@ -205,12 +206,12 @@ bool ssa_quota_total_take(struct ssa_quota_waiter *w, unsigned int limit)
 /* The longest-waiting listener for which the total has room, pinned. */
 static struct ssa_quota_waiter *ssa_q_next_waiter(void)
 {
-	struct ssa_quota_waiter *w;
+	struct ssa_quota_waiter *w, *tmp;
 
 	lockdep_assert_held(&ssa_q_lock);
-	while ((w = list_first_entry_or_null(&ssa_q_waiters, struct ssa_quota_waiter, node))) {
+	list_for_each_entry_safe(w, tmp, &ssa_q_waiters, node) {
 		if (ssa_q_total >= w->limit)
-			return NULL;
+			continue;	/* a lower limit: the next may have room */
 		list_del_init(&w->node);
 		if (w->pin(w))
 			return w;

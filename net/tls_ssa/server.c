@@ -313,6 +313,7 @@ static void ssa_listener_pull(struct work_struct *work)
 {
 	struct ssa_listener *lsn = container_of(to_delayed_work(work), struct ssa_listener,
 						pull_work);
+	struct ssa_sock *lssk = ssa_sock_get(lsn->sk);
 	struct in6_addr key;
 	struct socket *sock;
 	struct sock *child;
@@ -334,13 +335,6 @@ static void ssa_listener_pull(struct work_struct *work)
 			ssa_listener_unreserve(lsn);
 			break;	/* quota.c wakes us when a slot frees */
 		}
-		if (ssa_sock_owned(lsn->sk)) {
-			/* inet_csk_accept() would sleep on the application */
-			ssa_quota_total_untake();
-			ssa_listener_unreserve(lsn);
-			ssa_listener_retry(lsn, SSA_PULL_DEFER);
-			break;
-		}
 		if (!ssa_listener_peek(lsn, &key)) {
 			ssa_quota_total_untake();
 			ssa_listener_unreserve(lsn);
@@ -352,8 +346,25 @@ static void ssa_listener_pull(struct work_struct *work)
 			ssa_listener_unreserve(lsn);
 			break;	/* its slot comes back when the old one has gone */
 		}
+		/* inet_csk_accept() takes the listener's lock: never while the
+		 * application may hold it for ever (see struct ssa_sock.opt_lock).
+		 */
+		if (!mutex_trylock(&lssk->opt_lock)) {
+			ssa_quota_total_untake();
+			ssa_listener_unreserve(lsn);
+			ssa_listener_retry(lsn, SSA_PULL_DEFER);
+			break;
+		}
+		if (ssa_sock_owned(lsn->sk)) {
+			mutex_unlock(&lssk->opt_lock);
+			ssa_quota_total_untake();
+			ssa_listener_unreserve(lsn);
+			ssa_listener_retry(lsn, SSA_PULL_DEFER);
+			break;
+		}
 		sock = ssa_server_lite(lsn);
 		child = sock ? ssa_csk_accept(lsn->sk, &err) : NULL;
+		mutex_unlock(&lssk->opt_lock);
 		if (!child) {
 			if (sock)
 				sock_release(sock);

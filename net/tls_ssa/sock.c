@@ -138,6 +138,7 @@ static struct ssa_sock *ssa_sock_alloc(struct sock *sk)
 	ssk->sk = sk;
 	INIT_LIST_HEAD(&ssk->accept_node);
 	init_waitqueue_head(&ssk->rx_wait);
+	mutex_init(&ssk->opt_lock);
 	ssa_handshake_init_sock(ssk);
 	return ssk;
 }

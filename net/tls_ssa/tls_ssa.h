@@ -132,6 +132,10 @@ struct ssa_app {
  * @hs_write_space: the socket's sk_write_space while the engine has it
  * @hs_state_change: the socket's sk_state_change while the engine has it
  * @quota: the handshake quotas this socket holds
+ * @opt_lock: held by a handshake step, and by setsockopt()/getsockopt() at
+ *	levels the kernel serves (it may hold the socket lock while it touches
+ *	the caller's memory, which a page fault can make wait for ever): a
+ *	step tries it, and waits for no application
  * @orig_state_change: sk_state_change to restore once TCP is up
  * @trust: pinned anchors (TLS_TRUSTED_PEER_CERTIFICATES) or NULL
  * @version: negotiated TLS version
@@ -178,6 +182,7 @@ struct ssa_sock {
 	void (*hs_write_space)(struct sock *sk);
 	void (*hs_state_change)(struct sock *sk);
 	struct ssa_quota_hold quota;
+	struct mutex opt_lock;
 	void (*orig_state_change)(struct sock *sk);
 	struct ssa_trust *trust;
 	u16 version;
@@ -438,6 +443,7 @@ void ssa_handshake_queue_server(struct ssa_sock *ssk, struct socket *sock);
 void ssa_handshake_kick(struct ssa_sock *ssk);
 void ssa_handshake_init_sock(struct ssa_sock *ssk);
 bool ssa_sock_owned(struct sock *sk);
+void ssa_handshake_release_cb(struct sock *sk);
 
 /* --- quota.c: handshakes in flight ------------------------------------------ */
 
