@@ -75,7 +75,8 @@ module-debug: deps
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 
 # Benchmarks (tools/testing/bench): the VM runs them all in one boot.
-tools/testing/bench/ssa_bench: tools/testing/bench/ssa_bench.c include/uapi/linux/tls_ssa.h
+tools/testing/bench/ssa_bench: tools/testing/bench/ssa_bench.c include/uapi/linux/tls_ssa.h \
+			     selftests/lib/ssa_stats.h
 	$(CC) $(USER_CFLAGS) -o $@ $< -lssl -lcrypto -lpthread
 
 bench: all tools/testing/bench/ssa_bench
@@ -103,7 +104,7 @@ selftests/%: selftests/%.c include/uapi/linux/tls_ssa.h selftests/lib/ssa_selfte
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $<
 
 # The SSA server under test runs in threads of the test itself.
-selftests/ssa_flood: selftests/ssa_flood.c include/uapi/linux/tls_ssa.h \
+selftests/ssa_flood: selftests/ssa_flood.c include/uapi/linux/tls_ssa.h selftests/lib/ssa_stats.h \
 		     selftests/lib/ssa_selftest.h | deps
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $< -lpthread
 

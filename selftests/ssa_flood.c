@@ -44,6 +44,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/ssa_selftest.h"
+#include "lib/ssa_stats.h"
 
 #define PKI		"/tmp/ssa-flood-pki"
 #define POLICY		"/sys/kernel/security/tls_ssa/policy"
@@ -271,28 +272,11 @@ static pid_t hostile_clients(int n, int report, int hold)
 	}
 }
 
-/* One counter of securityfs "stats", or -1. */
-static long stat_read(const char *name)
-{
-	char line[256], key[128];
-	long v = -1, n;
-	FILE *f = fopen("/sys/kernel/security/tls_ssa/stats", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %ld", key, &n) == 2 && !strcmp(key, name)) {
-			v = n;
-			break;
-		}
-	fclose(f);
-	return v;
-}
 
 /* The handshakes the module has in flight now. */
 static long in_flight(void)
 {
-	return stat_read("handshakes_in_flight");
+	return ssa_stat_read("handshakes_in_flight");
 }
 
 /* Memory in use, KiB: what neither free nor cache holds. */
@@ -439,8 +423,8 @@ TEST_F_TIMEOUT(flood, silent_servers_do_not_stall_another_user, 240)
 	EXPECT_EQ(CLIENT_FLOOD, counts[0]);
 	/* Each has sent its ClientHello and waits. */
 	EXPECT_LE(CLIENT_FLOOD, wait_in_flight(CLIENT_FLOOD, 60));
-	EXPECT_LE(CLIENT_FLOOD, stat_read("handshakes_with_context"));
-	fprintf(stderr, "# handshake_context_bytes %ld\n", stat_read("handshake_context_bytes"));
+	EXPECT_LE(CLIENT_FLOOD, ssa_stat_read("handshakes_with_context"));
+	fprintf(stderr, "# handshake_context_bytes %ld\n", ssa_stat_read("handshake_context_bytes"));
 	EXPECT_TRUE(memory_bounded(mem, CLIENT_FLOOD, 96, "pending client handshake"));
 	t = fetch(SSA_PORT);
 	EXPECT_TRUE(served_in_time(t, base));
@@ -494,7 +478,7 @@ TEST_F_TIMEOUT(flood, silent_clients_do_not_starve_the_listener, 240)
 	ASSERT_NE(NULL, fds);
 	EXPECT_LE(SERVER_FLOOD, wait_in_flight(SERVER_FLOOD, 60));
 	/* Silent: none has mbedTLS's context yet. */
-	EXPECT_EQ(0, stat_read("handshakes_with_context"));
+	EXPECT_EQ(0, ssa_stat_read("handshakes_with_context"));
 	EXPECT_TRUE(memory_bounded(mem, SERVER_FLOOD, 16, "silent server connection"));
 	t = fetch(SSA_PORT);
 	EXPECT_TRUE(served_in_time(t, base));

@@ -25,6 +25,11 @@
  *   -c CONC  concurrent clients (latency)  -n COUNT connections (mem)
  *   -p PORT  base port                     -f FILE  file to send (sendfile)
  *   -O       serve: an OpenSSL client
+ *   -F N     latency: measured under a flood of N silent pending handshakes:
+ *   -K KIND  client: another user's (nobody's) SSA clients to a TCP server
+ *                    on PORT+1 that never answers;
+ *            server: plain TCP clients of the measured SSA listener that
+ *                    never send.  The row's impl becomes IMPL+flood-KIND.
  *
  * The suite is TLS 1.3, X25519, ECDSA P-256, AES-128-GCM throughout.
  */
@@ -32,6 +37,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -45,6 +51,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -53,6 +60,8 @@
 #include <openssl/ssl.h>
 
 #include <linux/tls_ssa.h>
+
+#include "../../../selftests/lib/ssa_stats.h"
 
 #define CHUNK		(16 << 10)
 #define SUITE13		"TLS_AES_128_GCM_SHA256"
@@ -75,6 +84,8 @@ static volatile bool stop;
 static bool serve_ossl_client;	/* serve: an OpenSSL client, not an SSA one */
 static bool no_resume;		/* full-handshake modes: SSA clients must not resume */
 static int ktls_tx = -1;	/* OpenSSL: did its kTLS engage (-1: not asked) */
+static int flood_n;		/* latency: silent pending handshakes around it */
+static const char *flood_kind = "client";
 
 static void die(const char *what)
 {
@@ -376,6 +387,73 @@ static double run_serve(void)
 	return size / t / 1e6;
 }
 
+/* --- floods of silent pending handshakes ------------------------------------------- */
+
+
+/* Another user's flood: nobody's SSA clients to a server that never
+ * answers, held until the child is killed.
+ */
+static pid_t flood_clients(void)
+{
+	int ready[2], silent;
+	char c;
+	pid_t pid;
+
+	silent = listener(base_port + 1, false);
+	if (pipe(ready))
+		die("pipe");
+	pid = fork();
+	if (!pid) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(base_port + 1),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct rlimit r = { flood_n + 64, flood_n + 64 };
+		int i, fd;
+
+		if (setrlimit(RLIMIT_NOFILE, &r) || setgroups(0, NULL) ||
+		    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			die("flood: drop to nobody");
+		for (i = 0; i < flood_n; i++) {
+			fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TLS);
+			if (fd < 0 || setsockopt(fd, IPPROTO_TLS, TLS_REMOTE_HOSTNAME, "localhost", 10))
+				die("flood: socket");
+			fcntl(fd, F_SETFL, O_NONBLOCK);
+			if (connect(fd, (struct sockaddr *)&a, sizeof(a)) && errno != EINPROGRESS)
+				die("flood: connect");
+		}
+		if (write(ready[1], "x", 1) != 1)
+			die("flood: ready");
+		for (;;)
+			pause();
+	}
+	close(silent);		/* the child's copy listens on */
+	if (pid < 0 || read(ready[0], &c, 1) != 1)
+		die("flood: child");
+	return pid;
+}
+
+/* Silent TCP clients of the measured listener: their fds, to close. */
+static int *flood_server(void)
+{
+	int *fds = calloc(flood_n, sizeof(int)), i;
+
+	if (!fds)
+		die("calloc");
+	for (i = 0; i < flood_n; i++)
+		fds[i] = dial(base_port, false);
+	return fds;
+}
+
+/* Until the module holds the flood (up to a minute). */
+static void flood_wait(void)
+{
+	int i;
+
+	for (i = 0; i < 600 && ssa_stat_read("handshakes_in_flight") < flood_n; i++)
+		usleep(100000);
+	if (ssa_stat_read("handshakes_in_flight") < flood_n)
+		die("flood: the module does not hold it");
+}
+
 /* --- handshakes -------------------------------------------------------------------- */
 
 /* The server: accept, (handshake,) one byte, close - until stopped. */
@@ -470,6 +548,9 @@ static int cmp_double(const void *a, const void *b)
 static void run_handshakes(bool resume, bool latency)
 {
 	int lfd = listener(base_port, server_is_ssa()), nsrv = latency ? 8 : 1, i, done = 0, res = 0;
+	int *flood_fds = NULL;
+	pid_t flood_pid = 0;
+	char name[64];
 	struct hs_client *cl = calloc(conc, sizeof(*cl));
 	pthread_t srv[8], *cth = calloc(conc, sizeof(*cth));
 	double t0, t, *all;
@@ -477,6 +558,16 @@ static void run_handshakes(bool resume, bool latency)
 
 	for (i = 0; i < nsrv; i++)
 		pthread_create(&srv[i], NULL, hs_server, &lfd);
+	if (flood_n) {
+		struct rlimit r = { flood_n + 1024, flood_n + 1024 };
+
+		setrlimit(RLIMIT_NOFILE, &r);
+		if (!strcmp(flood_kind, "client"))
+			flood_pid = flood_clients();
+		else
+			flood_fds = flood_server();
+		flood_wait();
+	}
 	if (resume) {	/* a first, full handshake fills the caches */
 		struct hs_client warm = { .resume = true, .end = 0 };
 		SSL_SESSION *sess = NULL;
@@ -505,6 +596,14 @@ static void run_handshakes(bool resume, bool latency)
 	stop = true;
 	shutdown(lfd, SHUT_RDWR);
 	close(lfd);
+	if (flood_pid) {
+		kill(flood_pid, SIGKILL);
+		waitpid(flood_pid, NULL, 0);
+	}
+	for (i = 0; flood_fds && i < flood_n; i++)
+		close(flood_fds[i]);
+	free(flood_fds);
+	snprintf(name, sizeof(name), flood_n ? "%s+flood-%s" : "%s", impl_names[impl], flood_kind);
 	if (!latency) {
 		printf("{\"mode\":\"%s\",\"impl\":\"%s\",\"value\":%.2f,\"unit\":\"handshakes/s\","
 		       "\"handshakes\":%d,\"resumed\":%d}\n", resume ? "resume" : "hs",
@@ -518,8 +617,8 @@ static void run_handshakes(bool resume, bool latency)
 	}
 	qsort(all, nall, sizeof(double), cmp_double);
 	printf("{\"mode\":\"latency\",\"impl\":\"%s\",\"concurrency\":%d,\"handshakes\":%d,"
-	       "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"value\":%.3f,\"unit\":\"ms p50\"}\n",
-	       impl_names[impl], conc, nall, nall ? all[nall / 2] * 1e3 : 0,
+	       "\"flood\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"value\":%.3f,\"unit\":\"ms p50\"}\n",
+	       name, conc, nall, flood_n, nall ? all[nall / 2] * 1e3 : 0,
 	       nall ? all[(int)(nall * 0.99)] * 1e3 : 0, nall ? all[nall / 2] * 1e3 : 0);
 }
 
@@ -624,7 +723,7 @@ int main(int argc, char **argv)
 	const char *mode;
 	int opt, i;
 
-	while ((opt = getopt(argc, argv, "d:s:t:c:n:p:f:O")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:t:c:n:p:f:OF:K:")) != -1) {
 		switch (opt) {
 		case 'd': dir = optarg; break;
 		case 's': size = atoll(optarg); break;
@@ -634,6 +733,8 @@ int main(int argc, char **argv)
 		case 'p': base_port = atoi(optarg); break;
 		case 'f': file = optarg; break;
 		case 'O': serve_ossl_client = true; break;
+		case 'F': flood_n = atoi(optarg); break;
+		case 'K': flood_kind = optarg; break;
 		default: return 2;
 		}
 	}
