@@ -224,14 +224,25 @@ static const struct proto_ops *ssa_ktls_ops(const struct socket *sock)
 /* After a failed hand-off the socket may sit on partly configured kTLS
  * ops: nothing may be sent or read through them.
  */
-static int ssa_post_gate(struct socket *sock, struct ssa_sock **ssk)
+static int ssa_post_gate(struct socket *sock, struct ssa_sock **ssk, bool nonblock, bool send)
 {
 	*ssk = ssa_sock_get(sock->sk);
 	if (!*ssk)
 		return -EBADFD;
+	/* The engine puts these ops in place a moment before it publishes
+	 * SSA_ESTABLISHED: a call in that moment waits for it like a call
+	 * through the first ops.
+	 */
+	if (READ_ONCE((*ssk)->state) == SSA_HANDSHAKE)
+		return ssa_data_gate(sock, nonblock, send);
 	if (READ_ONCE((*ssk)->state) != SSA_ESTABLISHED)
 		return ssa_sock_error(*ssk);
 	return 0;
+}
+
+static bool ssa_post_nonblock(struct socket *sock, bool flag)
+{
+	return flag || (sock->file && (sock->file->f_flags & O_NONBLOCK));
 }
 
 /* The application sends data only (design.rst §4): a SOL_TLS cmsg would let
@@ -259,7 +270,8 @@ static int ssa_post_cmsg_check(struct msghdr *msg)
 static int ssa_post_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct ssa_sock *ssk;
-	int err = ssa_post_gate(sock, &ssk) ?: ssa_post_cmsg_check(msg);
+	int err = ssa_post_gate(sock, &ssk, ssa_post_nonblock(sock, msg->msg_flags & MSG_DONTWAIT),
+				true) ?: ssa_post_cmsg_check(msg);
 
 	return err ?: ssa_ktls_ops(sock)->sendmsg(sock, msg, size);
 }
@@ -269,7 +281,7 @@ static ssize_t ssa_post_sendpage(struct socket *sock, struct page *page,
 				 int offset, size_t size, int flags)
 {
 	struct ssa_sock *ssk;
-	int err = ssa_post_gate(sock, &ssk);
+	int err = ssa_post_gate(sock, &ssk, ssa_post_nonblock(sock, flags & MSG_DONTWAIT), true);
 
 	return err ?: ssa_ktls_ops(sock)->sendpage(sock, page, offset, size, flags);
 }
@@ -452,7 +464,7 @@ static int ssa_post_recvmsg(struct socket *sock, struct msghdr *msg,
 	struct ssa_sock *ssk;
 	int ret;
 
-	ret = ssa_post_gate(sock, &ssk);
+	ret = ssa_post_gate(sock, &ssk, ssa_post_nonblock(sock, flags & MSG_DONTWAIT), false);
 	if (ret)
 		return ret;
 	/* The error queue carries no records: kTLS reads it, cmsgs and all. */
@@ -490,11 +502,23 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 	int nb = (flags & SPLICE_F_NONBLOCK) || (sock->file->f_flags & O_NONBLOCK) ?
 		 MSG_DONTWAIT : 0;
 	struct ssa_sock *ssk;
-	int ret = ssa_post_gate(sock, &ssk);
+	int ret = ssa_post_gate(sock, &ssk, nb, false);
 
 	if (ret)
 		return ret;
 	return ssa_post_read(sock, ssk, nb, false, ssa_splice_data, &a);
+}
+
+/* Nothing to report in the moment between these ops and SSA_ESTABLISHED
+ * (see ssa_post_gate()): the engine wakes the socket's waiters after.
+ */
+static __poll_t ssa_post_poll(struct file *file, struct socket *sock,
+			      struct poll_table_struct *wait)
+{
+	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	__poll_t mask = ssa_ktls_ops(sock)->poll(file, sock, wait);
+
+	return ssk && READ_ONCE(ssk->state) == SSA_HANDSHAKE ? 0 : mask;
 }
 
 static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *ktls)
@@ -510,6 +534,7 @@ static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *kt
 	ops->recvmsg = ssa_post_recvmsg;
 	ops->splice_read = ssa_post_splice_read;
 	ops->sendmsg = ssa_post_sendmsg;
+	ops->poll = ssa_post_poll;
 #if SSA_HAVE_SENDPAGE
 	ops->sendpage = ssa_post_sendpage;
 #endif

@@ -312,13 +312,21 @@ static int ssa_release(struct socket *sock)
 
 /* --- data calls before kTLS carries the connection --------------------------- */
 
-/* Nothing may pass in plaintext: before the handshake, data calls wait
+/**
+ * ssa_data_gate() - may a data call pass yet?
+ * @sock: the socket
+ * @nonblock: the call must not wait
+ * @send: it sends (SO_SNDTIMEO), or receives (SO_RCVTIMEO)
+ *
+ * Nothing may pass in plaintext: before the handshake, data calls wait
  * for it (or say EAGAIN), then go through whatever ops the socket has by
  * then (the post-handshake ops in front of kTLS).  A blocking call waits
  * as TCP's own would for its direction (SO_SNDTIMEO or SO_RCVTIMEO, then
  * EAGAIN) and a signal interrupts it.
+ *
+ * Return: 0 once established, or the errno the call returns.
  */
-static int ssa_data_gate(struct socket *sock, bool nonblock, bool send)
+int ssa_data_gate(struct socket *sock, bool nonblock, bool send)
 {
 	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
 	long timeo;

@@ -275,6 +275,7 @@ struct ssa_family {
 
 struct ssa_family *ssa_family_get(const struct sock *sk);
 void ssa_state_change_unhook(struct sock *sk, struct ssa_sock *ssk);
+int ssa_data_gate(struct socket *sock, bool nonblock, bool send);
 
 int ssa_proto_init(void);
 void ssa_proto_exit(void);
