@@ -6,7 +6,8 @@
  * While it runs, the engine has the socket's sk_data_ready, sk_write_space
  * and sk_state_change (each still calls the socket's own), and a timer for
  * its deadline; each of them queues the socket's work item on the engine's
- * pool, an unbound workqueue as wide as the machine has CPUs.  A step runs
+ * pools: unbound workqueues, the servers' as wide as the machine has CPUs
+ * (the clients' wider, see ssa_handshake_init()).  A step runs
  * mbedTLS until it waits for the peer and returns (handshake.c), so a
  * silent peer costs memory and a timer, never a worker.  A step that has
  * used SSA_ENG_BUDGET_NS of CPU yields between two mbedTLS steps and
@@ -270,6 +271,11 @@ static void ssa_eng_client_done(struct ssa_sock *ssk, int err)
 		WRITE_ONCE(sk->sk_err, -err);
 	}
 	WARN_ON_ONCE(!ssa_state_move(ssk, SSA_HANDSHAKE, err ? SSA_FAILED : SSA_ESTABLISHED));
+	/* Ours may be the last reference: its close must not wait out the
+	 * application's SO_LINGER in the kernel's shared fput work.
+	 */
+	if (err == -ECONNABORTED)
+		sock_reset_flag(sk, SOCK_LINGER);
 	release_sock(sk);
 	if (err) {
 		sk_error_report(sk);
@@ -397,6 +403,7 @@ static void ssa_eng_work(struct work_struct *work)
 		mutex_unlock(&ssk->opt_lock);
 		goto out;
 	}
+	clear_bit(SSA_F_HS_DEFER, &ssk->flags);	/* running now */
 	memcg = READ_ONCE(ssk->hs_sock->sk->sk_memcg);
 	if (!memcg && ssk->parent)
 		memcg = ssa_server_memcg(ssk);
@@ -473,11 +480,15 @@ bool ssa_handshake_queue(struct ssa_sock *ssk, struct socket *sock)
 int ssa_handshake_init(void)
 {
 	/* Steps never wait for a peer, so a worker per CPU keeps every CPU
-	 * busy; unbound, so handshakes spread over the CPUs.  The pull work
-	 * of listeners has its own queue and never waits behind steps.
+	 * busy: the servers' pool; unbound, so handshakes spread over the
+	 * CPUs.  A client step can still sleep behind its application, which
+	 * may hold the socket lock through SOL_SOCKET options (6.1 gives us
+	 * no hook on them): the clients' pool is as wide as the workqueue
+	 * default, so that a few such sockets cannot hold every client
+	 * worker.  The pull work of listeners has its own queue and never
+	 * waits behind steps.
 	 */
-	ssa_eng_wq = alloc_workqueue("tls_ssa_hs", WQ_UNBOUND | WQ_SYSFS,
-				     num_possible_cpus());
+	ssa_eng_wq = alloc_workqueue("tls_ssa_hs", WQ_UNBOUND | WQ_SYSFS, 0);
 	ssa_eng_srv_wq = alloc_workqueue("tls_ssa_hs_srv", WQ_UNBOUND | WQ_SYSFS,
 					 num_possible_cpus());
 	ssa_srv_wq = alloc_workqueue("tls_ssa_srv", WQ_UNBOUND, 0);

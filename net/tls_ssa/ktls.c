@@ -294,7 +294,7 @@ static int ssa_post_setsockopt(struct socket *sock, int level, int optname,
 		return ssa_sockopt_set(sock->sk, optname, optval, optlen);
 	if (level == SOL_TLS || (level == SOL_TCP && optname == TCP_ULP))
 		return -EOPNOTSUPP;
-	return ssa_ktls_ops(sock)->setsockopt(sock, level, optname, optval, optlen);
+	return ssa_opt_locked_set(sock, ssa_ktls_ops(sock), level, optname, optval, optlen);
 }
 
 static int ssa_post_getsockopt(struct socket *sock, int level, int optname,
@@ -304,7 +304,7 @@ static int ssa_post_getsockopt(struct socket *sock, int level, int optname,
 		return ssa_sockopt_get(sock->sk, optname, optval, optlen);
 	if (level == SOL_TLS)
 		return -EOPNOTSUPP;
-	return ssa_ktls_ops(sock)->getsockopt(sock, level, optname, optval, optlen);
+	return ssa_opt_locked_get(sock, ssa_ktls_ops(sock), level, optname, optval, optlen);
 }
 
 static int ssa_post_connect(struct socket *sock, struct sockaddr *uaddr,

@@ -129,6 +129,17 @@ static void ssa_connect_progress(struct sock *sk, struct ssa_sock *ssk)
 	}
 }
 
+/* From connect(): under the socket lock, as the hook runs (in softirq
+ * with the lock free, or from its owner's release_sock()), so that one
+ * look at TCP and its consequences never interleave with another's.
+ */
+static void ssa_connect_progress_locked(struct sock *sk, struct ssa_sock *ssk)
+{
+	lock_sock(sk);
+	ssa_connect_progress(sk, ssk);
+	release_sock(sk);
+}
+
 static void ssa_state_change(struct sock *sk)
 {
 	struct ssa_sock *ssk = ssa_sock_get(sk);
@@ -260,7 +271,7 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 	 * again waits for it (or says EALREADY).
 	 */
 	if (err == -ERESTARTSYS || err == -EINTR) {
-		ssa_connect_progress(sk, ssk);
+		ssa_connect_progress_locked(sk, ssk);
 		return err;
 	}
 	if (err && err != -EINPROGRESS) {
@@ -285,7 +296,7 @@ static int ssa_connect(struct socket *sock, struct sockaddr *uaddr,
 			return err;
 	}
 	/* TCP may have been up before the hook could see it change. */
-	ssa_connect_progress(sk, ssk);
+	ssa_connect_progress_locked(sk, ssk);
 	if (nonblock)
 		return -EINPROGRESS;
 	return ssa_wait_handshake(sk, ssk, sock_sndtimeo(sk, false));
@@ -430,37 +441,58 @@ static __poll_t ssa_poll(struct file *file, struct socket *sock,
 	}
 }
 
-/* The kernel's own options, under the socket's opt_lock (see struct
- * ssa_sock): the handshake never waits on a caller stuck in its copy.
+/**
+ * ssa_opt_locked_set() - the kernel's own setsockopt(), under opt_lock
+ * @sock: an SSA socket
+ * @ops: the ops that serve it (the genuine stream ops, or kTLS's)
+ * @level: option level
+ * @optname: option
+ * @optval: value
+ * @optlen: its length
+ *
+ * The kernel may hold the socket lock while it copies the caller's memory
+ * (IP_OPTIONS, TCP_MD5SIG, ...): under opt_lock a handshake step never
+ * waits on a caller stuck in that copy (see struct ssa_sock).
+ *
+ * Return: what @ops returns, or -ERESTARTSYS.
  */
-static int ssa_base_setsockopt(struct socket *sock, int level, int optname,
-			       sockptr_t optval, unsigned int optlen)
+int ssa_opt_locked_set(struct socket *sock, const struct proto_ops *ops, int level,
+		       int optname, sockptr_t optval, unsigned int optlen)
 {
-	const struct ssa_family *fam = ssa_family_get(sock->sk);
 	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
 	int err;
 
 	if (!ssk)
-		return fam->base_ops->setsockopt(sock, level, optname, optval, optlen);
+		return ops->setsockopt(sock, level, optname, optval, optlen);
 	if (mutex_lock_interruptible(&ssk->opt_lock))
 		return -ERESTARTSYS;
-	err = fam->base_ops->setsockopt(sock, level, optname, optval, optlen);
+	err = ops->setsockopt(sock, level, optname, optval, optlen);
 	mutex_unlock(&ssk->opt_lock);
 	return err;
 }
 
-static int ssa_base_getsockopt(struct socket *sock, int level, int optname,
-			       char __user *optval, int __user *optlen)
+/**
+ * ssa_opt_locked_get() - the kernel's own getsockopt(), under opt_lock
+ * @sock: an SSA socket
+ * @ops: the ops that serve it
+ * @level: option level
+ * @optname: option
+ * @optval: user buffer
+ * @optlen: its length, in and out
+ *
+ * Return: what @ops returns, or -ERESTARTSYS.
+ */
+int ssa_opt_locked_get(struct socket *sock, const struct proto_ops *ops, int level,
+		       int optname, char __user *optval, int __user *optlen)
 {
-	const struct ssa_family *fam = ssa_family_get(sock->sk);
 	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
 	int err;
 
 	if (!ssk)
-		return fam->base_ops->getsockopt(sock, level, optname, optval, optlen);
+		return ops->getsockopt(sock, level, optname, optval, optlen);
 	if (mutex_lock_interruptible(&ssk->opt_lock))
 		return -ERESTARTSYS;
-	err = fam->base_ops->getsockopt(sock, level, optname, optval, optlen);
+	err = ops->getsockopt(sock, level, optname, optval, optlen);
 	mutex_unlock(&ssk->opt_lock);
 	return err;
 }
@@ -487,7 +519,8 @@ static int ssa_setsockopt(struct socket *sock, int level, int optname,
 			ssa_sock_set_error(ssk, "TCP Fast Open (TCP_FASTOPEN_CONNECT) is not supported on IPPROTO_TLS sockets");
 		return -EOPNOTSUPP;
 	}
-	return ssa_base_setsockopt(sock, level, optname, optval, optlen);
+	return ssa_opt_locked_set(sock, ssa_family_get(sock->sk)->base_ops, level, optname,
+				  optval, optlen);
 }
 
 static int ssa_getsockopt(struct socket *sock, int level, int optname,
@@ -497,7 +530,8 @@ static int ssa_getsockopt(struct socket *sock, int level, int optname,
 		return ssa_sockopt_get(sock->sk, optname, optval, optlen);
 	if (level == SOL_TLS)
 		return -EOPNOTSUPP;
-	return ssa_base_getsockopt(sock, level, optname, optval, optlen);
+	return ssa_opt_locked_get(sock, ssa_family_get(sock->sk)->base_ops, level, optname,
+				  optval, optlen);
 }
 
 static void ssa_family_setup(struct ssa_family *fam, const char *name,

@@ -148,12 +148,13 @@ static unsigned int ssa_q_client_share(unsigned int total)
  */
 int ssa_quota_client(struct ssa_sock *ssk)
 {
+	kuid_t uid = READ_ONCE(ssk->sk->sk_uid);	/* once: fchown() may change it */
 	struct ssa_pol_settings pol;
 	struct in6_addr key;
 	int err = 0;
 
 	ssa_policy_for(ssk->profile, &pol);
-	ssa_q_uid_key(ssk->sk->sk_uid, &key);
+	ssa_q_uid_key(uid, &key);
 	spin_lock_bh(&ssa_q_lock);
 	if (WARN_ON_ONCE(ssk->quota.held)) {
 		err = -EBUSY;
@@ -171,7 +172,7 @@ int ssa_quota_client(struct ssa_sock *ssk)
 	}
 	if (!err) {
 		ssa_q_total++;
-		ssk->quota.uid = ssk->sk->sk_uid;	/* the key, as taken */
+		ssk->quota.uid = uid;	/* the key, as taken */
 		ssk->quota.held = BIT(SSA_Q_TOTAL) | BIT(SSA_Q_USER);
 	}
 	spin_unlock_bh(&ssa_q_lock);

@@ -197,11 +197,17 @@ static struct socket *ssa_server_lite(struct ssa_listener *lsn)
 static int ssa_server_start(struct ssa_listener *lsn, struct socket *sock, struct sock *child)
 {
 	struct ssa_sock *ssk;
+	bool linger;
 	int err;
 
 	write_lock_bh(&child->sk_callback_lock);
 	child->sk_data_ready = ssa_def_readable;
 	write_unlock_bh(&child->sk_callback_lock);
+	/* A clone has the listener's SO_LINGER: closing a failed handshake
+	 * would wait it out in a worker.  accept() gives it back.
+	 */
+	linger = sock_flag(child, SOCK_LINGER);
+	sock_reset_flag(child, SOCK_LINGER);
 
 	/* sock_graft() takes sk_uid from the socket's inode: the listener's
 	 * user, not the worker's root, until accept() grafts the caller's.
@@ -218,6 +224,8 @@ static int ssa_server_start(struct ssa_listener *lsn, struct socket *sock, struc
 		return err;
 	}
 	ssk = ssa_sock_get(child);
+	if (linger)
+		set_bit(SSA_F_LINGER, &ssk->flags);
 	if (ssa_quota_server(ssk, lsn->max_per_addr)) {
 		/* The address filled its quota since we looked: reset. */
 		ssa_quota_release(ssk);
@@ -620,6 +628,8 @@ static void ssa_server_graft(struct ssa_sock *ssk, struct socket *newsock)
 	struct sock *sk = lite->sk;
 
 	lock_sock(sk);
+	if (test_bit(SSA_F_LINGER, &ssk->flags))
+		sock_set_flag(sk, SOCK_LINGER);	/* the application's from now on */
 	sock_graft(sk, newsock);
 	/* The post-handshake ops; same owner as the listener's ops the
 	 * accept syscall took a module reference for.

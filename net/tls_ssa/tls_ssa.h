@@ -48,6 +48,7 @@ enum {
 	SSA_F_HS_HOOKED,	/* the engine has the socket's callbacks */
 	SSA_F_HS_EVICT,		/* a full listener gives this handshake up */
 	SSA_F_HS_DEFER,		/* a step waits for the application's socket lock */
+	SSA_F_LINGER,		/* a server connection gets SO_LINGER at accept() */
 };
 
 /**
@@ -276,6 +277,10 @@ struct ssa_family {
 struct ssa_family *ssa_family_get(const struct sock *sk);
 void ssa_state_change_unhook(struct sock *sk, struct ssa_sock *ssk);
 int ssa_data_gate(struct socket *sock, bool nonblock, bool send);
+int ssa_opt_locked_set(struct socket *sock, const struct proto_ops *ops, int level,
+		       int optname, sockptr_t optval, unsigned int optlen);
+int ssa_opt_locked_get(struct socket *sock, const struct proto_ops *ops, int level,
+		       int optname, char __user *optval, int __user *optlen);
 
 int ssa_proto_init(void);
 void ssa_proto_exit(void);
