@@ -361,14 +361,6 @@ void ssa_quota_release(struct ssa_sock *ssk)
 }
 
 /**
- * ssa_quota_in_flight() - handshakes the machine-wide total counts now
- */
-unsigned int ssa_quota_in_flight(void)
-{
-	return READ_ONCE(ssa_q_total);
-}
-
-/**
  * ssa_quota_init() - seed the table's hash
  */
 void ssa_quota_init(void)

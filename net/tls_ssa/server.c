@@ -305,12 +305,6 @@ static bool ssa_listener_peek(struct ssa_listener *lsn, struct in6_addr *key)
 	return ok;
 }
 
-/* TCP has a connection waiting that no quota lets us take. */
-static bool ssa_listener_backlogged(struct ssa_listener *lsn)
-{
-	return !reqsk_queue_empty(&inet_csk(lsn->sk)->icsk_accept_queue);
-}
-
 /* How many wait in TCP's accept queue. */
 static unsigned int ssa_listener_backlog(struct ssa_listener *lsn)
 {
@@ -330,12 +324,14 @@ static void ssa_listener_pull(struct work_struct *work)
 	for (;;) {
 		err = ssa_listener_reserve(lsn);
 		if (err) {
+			unsigned int waiting = ssa_listener_backlog(lsn);
+
 			/* Only our own quota is worth an eviction: a slot given
 			 * up for the ready list or the machine's total would
 			 * go to nobody here.
 			 */
-			if (err == -EUSERS && ssa_listener_backlogged(lsn))
-				ssa_listener_evict(lsn, NULL, ssa_listener_backlog(lsn));
+			if (err == -EUSERS && waiting)
+				ssa_listener_evict(lsn, NULL, waiting);
 			ssa_quota_wake_next();	/* a wake-up we cannot use */
 			break;
 		}
@@ -343,32 +339,19 @@ static void ssa_listener_pull(struct work_struct *work)
 			ssa_listener_unreserve(lsn);
 			break;	/* quota.c wakes us when a slot frees */
 		}
-		if (!ssa_listener_peek(lsn, &key)) {
-			ssa_quota_total_untake();
-			ssa_listener_unreserve(lsn);
-			break;	/* the queue is empty */
-		}
+		if (!ssa_listener_peek(lsn, &key))
+			goto give_back;	/* the queue is empty */
 		if (ssa_quota_addr_count(&key) >= lsn->max_per_addr &&
-		    ssa_listener_evict(lsn, &key, 1)) {
-			ssa_quota_total_untake();
-			ssa_listener_unreserve(lsn);
-			break;	/* its slot comes back when the old one has gone */
-		}
+		    ssa_listener_evict(lsn, &key, 1))
+			goto give_back;	/* its slot comes back when the old one has gone */
 		/* inet_csk_accept() takes the listener's lock: never while the
 		 * application may hold it for ever (see struct ssa_sock.opt_lock).
 		 */
-		if (!mutex_trylock(&lssk->opt_lock)) {
-			ssa_quota_total_untake();
-			ssa_listener_unreserve(lsn);
-			ssa_listener_retry(lsn, SSA_PULL_DEFER);
-			break;
-		}
+		if (!mutex_trylock(&lssk->opt_lock))
+			goto retry;
 		if (ssa_sock_owned(lsn->sk)) {
 			mutex_unlock(&lssk->opt_lock);
-			ssa_quota_total_untake();
-			ssa_listener_unreserve(lsn);
-			ssa_listener_retry(lsn, SSA_PULL_DEFER);
-			break;
+			goto retry;
 		}
 		sock = ssa_server_lite(lsn);
 		child = sock ? ssa_csk_accept(lsn->sk, &err) : NULL;
@@ -376,9 +359,7 @@ static void ssa_listener_pull(struct work_struct *work)
 		if (!child) {
 			if (sock)
 				sock_release(sock);
-			ssa_quota_total_untake();
-			ssa_listener_unreserve(lsn);
-			break;	/* the queue is empty (or memory is short: next kick) */
+			goto give_back;	/* the queue is empty (or memory is short: next kick) */
 		}
 		err = ssa_server_start(lsn, sock, child);
 		if (err) {
@@ -387,6 +368,14 @@ static void ssa_listener_pull(struct work_struct *work)
 			ssa_stat_failure(err);
 		}
 	}
+	sock_put(lsn->sk);
+	return;
+
+retry:
+	ssa_listener_retry(lsn, SSA_PULL_DEFER);
+give_back:
+	ssa_quota_total_untake();
+	ssa_listener_unreserve(lsn);
 	sock_put(lsn->sk);
 }
 

@@ -477,7 +477,6 @@ int ssa_quota_server(struct ssa_sock *ssk, unsigned int limit);
 void ssa_quota_peek_addr(const struct sock *sk, struct in6_addr *key);
 unsigned int ssa_quota_addr_count(const struct in6_addr *key);
 void ssa_quota_release(struct ssa_sock *ssk);
-unsigned int ssa_quota_in_flight(void);
 
 /* --- handshake.c: one handshake ------------------------------------------------ */
 
