@@ -18,6 +18,8 @@ SSA_CACHE ?= /var/cache/tls_ssa
 export SSA_CACHE
 MBEDTLS_SRC ?= $(SSA_CACHE)/mbedtls
 export MBEDTLS_SRC
+# What is compiled: MBEDTLS_SRC with crypto/patches/*.patch applied.
+MBEDTLS_TREE := $(SSA_CACHE)/mbedtls-ssa
 
 # Resolved by setup-deps from Debian's metapackage when not pinned.
 kver = $(or $(KVER),$(shell cat $(SSA_CACHE)/default-kver 2>/dev/null))
@@ -43,7 +45,8 @@ help:
 
 deps:
 	@tools/testing/setup-deps $(if $(KVER),--kver $(KVER)) --quiet >/dev/null
-	@ln -sfn $(abspath $(MBEDTLS_SRC)) crypto/mbedtls
+	@tools/testing/mbedtls-tree $(MBEDTLS_SRC) $(MBEDTLS_TREE) >/dev/null
+	@ln -sfn $(MBEDTLS_TREE) crypto/mbedtls
 
 module: deps
 	$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m modules
@@ -55,10 +58,10 @@ module: deps
 # would otherwise share crypto/mbedtls's objects):
 #   make module-shadow KVER=6.12     (a series or a full release)
 shadow_kver = $(shell tools/testing/setup-deps --kver $(KVER) --quiet | sed -n 's/^KVER=//p')
-module-shadow:
+module-shadow: deps
 	@test -n "$(KVER)" || { echo "module-shadow needs KVER=" >&2; exit 1; }
 	@set -e; k=$(shadow_kver); d=$(SSA_CACHE)/build/$$k; \
-	tools/testing/shadow-tree $(CURDIR) $(abspath $(MBEDTLS_SRC)) $$d; \
+	tools/testing/shadow-tree $(CURDIR) $(MBEDTLS_TREE) $$d; \
 	$(MAKE) -C /lib/modules/$$k/build M=$$d CONFIG_TLS_SSA=m modules; \
 	cp -f $$d/tls_ssa.ko tls_ssa-$$k.ko; echo "built tls_ssa-$$k.ko"
 
@@ -68,7 +71,7 @@ module-shadow:
 module-debug: deps
 	@set -e; k=$$(tools/testing/debug-kernel --quiet | sed -n 's/^KVER=//p'); \
 	test -n "$$k"; d=$(SSA_CACHE)/build/$$k; \
-	tools/testing/shadow-tree $(CURDIR) $(abspath $(MBEDTLS_SRC)) $$d; \
+	tools/testing/shadow-tree $(CURDIR) $(MBEDTLS_TREE) $$d; \
 	$(MAKE) -C $(SSA_CACHE)/debug/build M=$$d CONFIG_TLS_SSA=m modules; \
 	mkdir -p $$d/vmtest; cp -f tools/testing/vmtest/Kbuild tools/testing/vmtest/*.c $$d/vmtest/; \
 	$(MAKE) -C $(SSA_CACHE)/debug/build M=$$d/vmtest modules; \
