@@ -117,6 +117,14 @@
 #define MBEDTLS_SSL_TICKET_C
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES
 #define MBEDTLS_SSL_KEYING_MATERIAL_EXPORT
+/* A handshake message longer than a record is reassembled in an input
+ * buffer grown for that handshake only (crypto/patches/0005 and
+ * crypto/mbedtls_hs_room.c).  VARIABLE_BUFFER_LENGTH needs
+ * MAX_FRAGMENT_LENGTH, which the same patch keeps the server from
+ * negotiating: kTLS could not honour it.
+ */
+#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+#define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
 
 /* --- misc ---------------------------------------------------------------- */
 #define MBEDTLS_ERROR_C		/* mbedtls_strerror() for TLS_ERROR */

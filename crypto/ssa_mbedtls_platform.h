@@ -17,6 +17,16 @@ int ssa_mbedtls_fprintf(void *stream, const char *fmt, ...);
 void ssa_mbedtls_setbuf(void *stream, char *buf);
 void ssa_mbedtls_exit(int status);
 
+/* The longest handshake message tls_ssa takes, its 4-byte header
+ * included: mbedTLS reassembles one into a single record, whose length
+ * field has 16 bits.
+ */
+#define SSA_MBEDTLS_HS_MSG_MAX	65535
+
+/* Called from tls_ssa's patches to mbedTLS (crypto/mbedtls_hooks.c). */
+struct mbedtls_ssl_context;
+int ssa_mbedtls_hs_room(struct mbedtls_ssl_context *ssl);
+
 /**
  * ssa_mbedtls_init() - set up mbedTLS inside the kernel
  *
