@@ -11,6 +11,9 @@
  * shrinks it again when the handshake ends
  * (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH).
  *
+ * The size of a key share (patch 0006), so that one of the wrong size is
+ * refused while the hello is parsed.
+ *
  * Built like mbedTLS's own files (its library/ headers are on the path).
  */
 
@@ -81,3 +84,22 @@ int ssa_mbedtls_hs_room(mbedtls_ssl_context *ssl)
 	return 0;
 }
 
+/**
+ * ssa_mbedtls_share_len() - the size of a key share of an (EC)DHE group
+ * @group: the TLS NamedGroup
+ *
+ * Return: the bytes of its public value (RFC 8446 4.2.8.2: X25519 32,
+ * X448 56, an uncompressed secp256r1 point 65...), or 0 for a group
+ * mbedTLS has no curve for, whose share goes unchecked here.
+ */
+size_t ssa_mbedtls_share_len(uint16_t group)
+{
+	psa_key_type_t type;
+	size_t bits;
+
+	if (mbedtls_ssl_get_psa_curve_info_from_tls_id(group, &type, &bits))
+		return 0;
+	if (PSA_KEY_TYPE_ECC_GET_FAMILY(type) == PSA_ECC_FAMILY_MONTGOMERY)
+		return PSA_BITS_TO_BYTES(bits);
+	return 1 + 2 * PSA_BITS_TO_BYTES(bits);
+}

@@ -26,6 +26,7 @@ void ssa_mbedtls_exit(int status);
 /* Called from tls_ssa's patches to mbedTLS (crypto/mbedtls_hooks.c). */
 struct mbedtls_ssl_context;
 int ssa_mbedtls_hs_room(struct mbedtls_ssl_context *ssl);
+size_t ssa_mbedtls_share_len(uint16_t group);
 
 /**
  * ssa_mbedtls_init() - set up mbedTLS inside the kernel
