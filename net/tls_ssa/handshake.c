@@ -156,6 +156,54 @@ static void ssa_hs_uncork(struct ssa_hs *hs)
 	}
 }
 
+/* The alert RFC 8446 6.2 names for what mbedTLS found wrong. */
+static u8 ssa_hs_alert_for(int ret)
+{
+	switch (ret) {
+	case MBEDTLS_ERR_SSL_INVALID_RECORD:	/* plain HTTP to a TLS port... */
+	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+		return MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
+	case MBEDTLS_ERR_SSL_DECODE_ERROR:
+		return MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+	case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+		return MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER;
+	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+		return MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
+		return MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+	case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
+		return MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_EXT;
+	case MBEDTLS_ERR_SSL_BAD_CERTIFICATE:
+		return MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+	case MBEDTLS_ERR_SSL_INVALID_MAC:
+		return MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC;
+	default:
+		return MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR;
+	}
+}
+
+/* mbedTLS ends some failures without a word: a key share it cannot use,
+ * a record it cannot parse, a message too long for it.  The peer is
+ * owed the alert (RFC 8446 6.2), under the key it reads with now, which
+ * mbedTLS's output transform is.  Not when the socket failed, nor to a
+ * peer that sent a fatal alert itself (6.2: no reply).
+ */
+static void ssa_hs_alert_if_silent(struct ssa_hs *hs, int ret)
+{
+	int i;
+
+	if (hs->sock_err || ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ||
+	    ret == MBEDTLS_ERR_SSL_CONN_EOF)
+		return;
+	/* A first call only flushes what mbedTLS still holds (a ServerHello
+	 * it wrote before the failure), a second one writes the alert.
+	 */
+	for (i = 0; i < 2 && ssa_mbedtls_sent_alert(&hs->ssl) < 0; i++)
+		if (mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+						   ssa_hs_alert_for(ret)))
+			break;
+}
+
 /**
  * ssa_hs_advance() - run a handshake as far as it goes without waiting
  * @hs: the handshake (ssa_hs_begin())
@@ -170,7 +218,7 @@ static void ssa_hs_uncork(struct ssa_hs *hs)
 int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns)
 {
 	struct sock *sk = hs->sock->sk;
-	int ret;
+	int ret, err;
 
 	/* a bit-field, and ours to change only if the application's is off */
 	if (!hs->corked && !(tcp_sk(sk)->nonagle & TCP_NAGLE_CORK)) {
@@ -185,16 +233,24 @@ int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns)
 		return 0;
 	if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return -EINPROGRESS;
-	/* mbedTLS drops a record it cannot parse without a word; RFC 8446
-	 * section 5 wants unexpected_message (plain HTTP to a TLS port...).
-	 */
-	if (ret == MBEDTLS_ERR_SSL_INVALID_RECORD && !hs->sock_err)
-		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-					       MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
-	ret = ssa_hs_error(hs->ssk, ret, hs->sock_err,
+	ssa_hs_alert_if_silent(hs, ret);
+	if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR &&
+	    ssa_mbedtls_hs_msg_len(&hs->ssl) > SSA_MBEDTLS_HS_MSG_MAX) {
+		ssa_sock_set_error(hs->ssk, "peer sent a handshake message of %zu bytes, too large (at most %u)",
+				   ssa_mbedtls_hs_msg_len(&hs->ssl), SSA_MBEDTLS_HS_MSG_MAX);
+		return -EPROTO;
+	}
+	err = ssa_hs_error(hs->ssk, ret, hs->sock_err,
 			   mbedtls_ssl_get_verify_result(&hs->ssl), ssa_hs_self_signed(hs),
 			   ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && hs->ssl.in_msg ?
 			   hs->ssl.in_msg[1] : -1);
+	/* mbedTLS says "handshake failure" for a signature or a Finished
+	 * that does not verify too; its alert tells them apart.
+	 */
+	if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE && !hs->sock_err &&
+	    ssa_mbedtls_sent_alert(&hs->ssl) == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR)
+		ssa_sock_set_error(hs->ssk, "the peer's Finished or CertificateVerify does not verify (decrypt_error)");
+	ret = err;
 	if (ret == -EKEYREJECTED && hs->nc_why)
 		ssa_sock_set_error(hs->ssk, "certificate verify failed: %s", hs->nc_why);
 	return ret;
@@ -267,6 +323,9 @@ static int ssa_hs_to_ktls(struct ssa_hs *hs)
 		return -EPROTO;
 	}
 	if (mbedtls_ssl_check_pending(&hs->ssl)) {
+		/* RFC 8446 5.1: a key change must fall on a record boundary */
+		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+					       MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
 		ssa_sock_set_error(ssk, "peer sent data before the handshake completed");
 		return -EPROTO;
 	}
