@@ -7,9 +7,9 @@
  * 16 KiB record; a ClientHello with post-quantum key shares or a long
  * certificate chain does not fit.  Patch 0005 calls ssa_mbedtls_hs_room()
  * when the first fragment of such a message arrives: the buffer grows
- * for that handshake only, within SSA_MBEDTLS_HS_MSG_MAX, and mbedTLS
- * shrinks it again when the handshake ends
- * (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH).
+ * for that handshake only, within SSA_MBEDTLS_HS_MSG_MAX
+ * (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH), and goes with the context, which
+ * tls_ssa frees when the handshake ends.
  *
  * The size of a key share (patch 0006), so that one of the wrong size is
  * refused while the hello is parsed.
@@ -103,3 +103,4 @@ size_t ssa_mbedtls_share_len(uint16_t group)
 		return PSA_BITS_TO_BYTES(bits);
 	return 1 + 2 * PSA_BITS_TO_BYTES(bits);
 }
+

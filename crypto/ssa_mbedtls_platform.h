@@ -21,7 +21,7 @@ void ssa_mbedtls_exit(int status);
  * included: mbedTLS reassembles one into a single record, whose length
  * field has 16 bits.
  */
-#define SSA_MBEDTLS_HS_MSG_MAX	65535
+#define SSA_MBEDTLS_HS_MSG_MAX	65535u
 
 /* Called from tls_ssa's patches to mbedTLS (crypto/mbedtls_hooks.c). */
 struct mbedtls_ssl_context;
