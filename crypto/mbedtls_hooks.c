@@ -14,6 +14,11 @@
  * The size of a key share (patch 0006), so that one of the wrong size is
  * refused while the hello is parsed.
  *
+ * The fatal alert mbedTLS sent (patch 0007), so that tls_ssa sends one
+ * where mbedTLS did not: a sealed TLS 1.3 record no longer says what it
+ * carries.  It is kept in the context's user data, which tls_ssa uses
+ * for nothing else.
+ *
  * Built like mbedTLS's own files (its library/ headers are on the path).
  */
 
@@ -104,3 +109,32 @@ size_t ssa_mbedtls_share_len(uint16_t group)
 	return 1 + 2 * PSA_BITS_TO_BYTES(bits);
 }
 
+/* user data: this bit, plus the alert's description */
+#define SSA_ALERT_SENT	0x100
+
+/**
+ * ssa_mbedtls_alert_hook() - note a fatal alert mbedTLS is sending
+ * @ssl: the context
+ * @desc: the alert's description
+ */
+void ssa_mbedtls_alert_hook(mbedtls_ssl_context *ssl, unsigned char desc)
+{
+	mbedtls_ssl_set_user_data_n(ssl, SSA_ALERT_SENT | desc);
+}
+
+/**
+ * ssa_mbedtls_sent_alert() - the fatal alert mbedTLS sent, if it did
+ * @ssl: a context whose handshake failed
+ *
+ * mbedTLS sends the alert RFC 8446 6.2 asks for on most failures, not
+ * on all; the caller sends one where it did not (through
+ * mbedtls_ssl_send_alert_message(), so this then reports that one).
+ *
+ * Return: the last fatal alert's description, or -1 if none was sent.
+ */
+int ssa_mbedtls_sent_alert(const mbedtls_ssl_context *ssl)
+{
+	uintptr_t n = mbedtls_ssl_get_user_data_n((mbedtls_ssl_context *)ssl);
+
+	return n & SSA_ALERT_SENT ? (int)(n & 0xff) : -1;
+}

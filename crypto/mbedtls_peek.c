@@ -155,21 +155,6 @@ int ssa_mbedtls_tls13_ticket(mbedtls_ssl_session *s, int suite, const char *host
 #endif
 
 /**
- * ssa_mbedtls_sent_alert() - the alert mbedTLS wrote last, if it did
- * @ssl: a context whose handshake failed
- *
- * mbedTLS sends the alert RFC 8446 6.2 asks for on most failures, not
- * on all; the caller sends one where it did not.
- *
- * Return: the alert's description if the last record written was an
- * alert, or -1.
- */
-int ssa_mbedtls_sent_alert(const mbedtls_ssl_context *ssl)
-{
-	return ssl->out_msgtype == MBEDTLS_SSL_MSG_ALERT ? ssl->out_msg[1] : -1;
-}
-
-/**
  * ssa_mbedtls_hs_msg_len() - the length of the handshake message in hand
  * @ssl: a context
  *

@@ -27,6 +27,8 @@ void ssa_mbedtls_exit(int status);
 struct mbedtls_ssl_context;
 int ssa_mbedtls_hs_room(struct mbedtls_ssl_context *ssl);
 size_t ssa_mbedtls_share_len(uint16_t group);
+void ssa_mbedtls_alert_hook(struct mbedtls_ssl_context *ssl, unsigned char desc);
+int ssa_mbedtls_sent_alert(const struct mbedtls_ssl_context *ssl);
 
 /**
  * ssa_mbedtls_init() - set up mbedTLS inside the kernel

@@ -182,26 +182,20 @@ static u8 ssa_hs_alert_for(int ret)
 	}
 }
 
-/* mbedTLS ends some failures without a word: a key share it cannot use,
- * a record it cannot parse, a message too long for it.  The peer is
+/* mbedTLS ends some failures without a word: a record it cannot parse,
+ * a result no alert was pended for.  The peer is
  * owed the alert (RFC 8446 6.2), under the key it reads with now, which
  * mbedTLS's output transform is.  Not when the socket failed, nor to a
  * peer that sent a fatal alert itself (6.2: no reply).
  */
 static void ssa_hs_alert_if_silent(struct ssa_hs *hs, int ret)
 {
-	int i;
-
 	if (hs->sock_err || ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ||
-	    ret == MBEDTLS_ERR_SSL_CONN_EOF)
+	    ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+	    ssa_mbedtls_sent_alert(&hs->ssl) >= 0)
 		return;
-	/* A first call only flushes what mbedTLS still holds (a ServerHello
-	 * it wrote before the failure), a second one writes the alert.
-	 */
-	for (i = 0; i < 2 && ssa_mbedtls_sent_alert(&hs->ssl) < 0; i++)
-		if (mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-						   ssa_hs_alert_for(ret)))
-			break;
+	mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+				       ssa_hs_alert_for(ret));
 }
 
 /**
