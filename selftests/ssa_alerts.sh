@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ssa_alerts.sh - how a handshake fails, checked against RFC 8446 section
+# 6.2 on both sides, inside the VM.  A TLS 1.3 peer of our own
+# (lib/tls13_peer.py) breaks one thing per case: a Finished with a bit
+# flipped or a stray byte, a forged CertificateVerify, an unexpected
+# message, a bad extension, an illegal parameter, no common group,
+# version or suite, a ClientHello of 28, 60 and 100 KiB.  Each case
+# names the alert the peer must receive, the key it must be under
+# (RFC 8446 A.1, A.2: a server's alerts are plaintext before its
+# ServerHello, under its handshake key until its Finished and under its
+# application key after; a client's are plaintext until it has the
+# server's Finished, under its handshake key until its own) and that the
+# connection then ends with a FIN.  Cases that must work end with application data both ways.
+# The server certificate chains over 16 KiB come from openssl s_server.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+PEER=$HERE/lib/tls13_peer.py
+FS=/sys/kernel/security/tls_ssa
+W=$(mktemp -d /tmp/ssa-alerts.XXXXXX)
+chmod 755 "$W"
+PIDS=()
+n=0 fail=0 skip=0
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	printf '[default]\n' >"$FS/policy" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+echo "TAP version 13"
+"$HERE/lib/mkpki.sh" "$W/pki" >/dev/null 2>&1 || { echo "Bail out! mkpki"; exit 1; }
+PKI=$W/pki
+# A peer that goes silent costs 5 s, not 30 (one write() per policy).
+printf '[default]\nhandshake_timeout = 5\n' >"$W/fast.conf"
+"$REPO/tools/ssactl/ssactl" policy load "$W/fast.conf" >/dev/null 2>&1 ||
+	echo "# policy locked: silent peers cost the default handshake timeout"
+
+tap() {	# tap OK DESCRIPTION [DETAIL]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n $2"; else
+		fail=$((fail + 1)); echo "not ok $n $2"
+		[ -z "${3:-}" ] || echo "#   $3"
+	fi
+}
+
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# expect JSON ALERT KEY: ALERT is "done" (the connection must work), or a
+# |-separated set of alert names; KEY the key it must be under.
+expect() {
+	python3 - "$@" <<'PY'
+import json, sys
+r, want, key = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+wants = want.split("|")
+if r.get("done") is True and "error" not in r and r.get("alert") is None:
+    ok = "done" in wants
+elif want == "tls12":      # a TLS 1.2 ServerHello, and no alert after it
+    ok = r.get("version") == "TLSv1.2" and r.get("alert") is None and "error" not in r
+else:
+    ok = (r.get("alert") in wants and r.get("key") == key and
+          r.get("close") == "fin")
+sys.exit(0 if ok else 1)
+PY
+}
+
+# ssa_client_to PORT: samples/ssa_client sends "ping" and keeps the answer
+# in $W/client.out, its errors in $W/client.err; sets rc.
+ssa_client_to() {
+	timeout 60 "$REPO/samples/ssa_client" -n localhost -A "$PKI/ca.pem" -u "$W/ping" \
+		-o "$W/client.out" 127.0.0.1 "$1" 2>"$W/client.err"
+	rc=$?
+}
+
+PORT=$((20000 + RANDOM % 20000))
+start_server() {	# start_server PORT ARGS...: an echoing SSA server
+	local port=$1
+	shift
+	"$REPO/samples/ssa_server" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e "$@" "$port" \
+		>>"$W/server.log" 2>&1 &
+	PIDS+=($!)
+	wait_port "$port"
+}
+start_server "$PORT"
+start_server $((PORT + 1)) -V 2 -A "$PKI/ca.pem"
+
+# --- the SSA server against a hostile client --------------------------------
+# case  expected-alert  key  [port offset]
+while read -r c want key off; do
+	[ -n "$c" ] || continue
+	out=$(timeout 60 python3 "$PEER" client "$c" --port $((PORT + ${off:-0})) \
+		--cert "$PKI/client.pem" --key "$PKI/client.key")
+	expect "$out" "$want" "$key"
+	tap $? "server: $c: $want${key:+ under the $key key}" "$out"
+done <<'CASES'
+ok			done
+groups-hrr		done
+groups-grease		done
+hello-28k		done
+hello-60k		done
+hello-100k		decode_error		plaintext
+finished-bitflip	decrypt_error		application
+finished-short		decode_error		application
+finished-stray-after	unexpected_message	application
+finished-stray-before	decode_error		application
+unexpected-message	unexpected_message	application
+appdata-before-finished	unexpected_message	application
+cert-unrequested	unexpected_message	application
+no-cert			certificate_required	application	1
+bad-cert-verify		decrypt_error		application	1
+groups-unsupported	handshake_failure	plaintext
+share-bad-length	illegal_parameter|decode_error	plaintext
+share-unlisted		done|illegal_parameter	plaintext
+no-common-suite		handshake_failure	plaintext
+no-common-version	protocol_version	plaintext
+tls12-cbc-only		handshake_failure	plaintext
+tls12-rsa-kx-only	handshake_failure	plaintext
+tls12-grease		tls12
+ext-lying-length	decode_error		plaintext
+ext-duplicate		illegal_parameter|decode_error	plaintext
+CASES
+
+# --- the SSA client against a hostile server --------------------------------
+echo ping >"$W/ping"
+while read -r c want key; do
+	[ -n "$c" ] || continue
+	p=$((PORT + 10 + n))
+	python3 "$PEER" server "$c" --port "$p" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
+		>"$W/peer.out" 2>&1 &
+	PIDS+=($!)
+	wait_port "$p"
+	ssa_client_to "$p"
+	wait "${PIDS[-1]}" 2>/dev/null
+	out=$(grep '^{' "$W/peer.out")
+	ok=1
+	if expect "$out" "$want" "$key"; then
+		# a failed handshake must fail the client, with the reason
+		if [ "$want" = done ]; then [ $rc = 0 ] && ok=0
+		else [ $rc != 0 ] && grep -q . "$W/client.err" && ok=0
+		fi
+	fi
+	tap $ok "client: $c: $want${key:+ under the $key key}" \
+		"$out $(tr '\n' ' ' <"$W/client.err")"
+done <<'CASES'
+ok			done
+finished-bitflip	decrypt_error		plaintext
+finished-stray-after	unexpected_message	plaintext
+bad-cert-verify		decrypt_error		plaintext
+unexpected-message	unexpected_message	plaintext
+empty-cert		decode_error		plaintext
+ee-bad-extension	illegal_parameter|unsupported_extension	plaintext
+suite-not-offered	illegal_parameter	plaintext
+group-not-offered	illegal_parameter	plaintext
+version-not-offered	illegal_parameter	plaintext
+hrr-not-offered		illegal_parameter	plaintext
+CASES
+
+# --- certificate chains over 16 KiB, from openssl s_server ------------------
+# A leaf with N subjectAltNames, from the test CA: about 40 KiB and 100 KiB.
+bigleaf() {	# bigleaf NAME COUNT [USAGE]
+	local i
+	{
+		printf 'subjectAltName = DNS:localhost'
+		for i in $(seq "$2"); do printf ',DNS:h%05d.long-chain.example.test' "$i"; done
+		printf '\nextendedKeyUsage = %s\n' "${3:-serverAuth}"
+	} >"$W/$1.ext"
+	openssl req -new -key "$PKI/srv.key" -subj "/CN=localhost" -out "$W/$1.csr" 2>/dev/null &&
+	openssl x509 -req -in "$W/$1.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+		-CAcreateserial -days 30 -extfile "$W/$1.ext" -out "$W/$1.pem" 2>/dev/null
+}
+for spec in "chain-40k 1300 done" "chain-60k 1900 done" "chain-100k 3100 fail"; do
+	set -- $spec
+	if ! bigleaf "$1" "$2"; then tap 1 "client: $1: cannot make the certificate"; continue; fi
+	size=$(openssl x509 -in "$W/$1.pem" -outform DER | wc -c)
+	p=$((PORT + 50 + n))
+	openssl s_server -accept "$p" -naccept 1 -cert "$W/$1.pem" -key "$PKI/srv.key" \
+		-rev >"$W/s_server.out" 2>&1 </dev/null &
+	PIDS+=($!)
+	wait_port "$p"
+	ssa_client_to "$p"
+	kill "${PIDS[-1]}" 2>/dev/null
+	wait "${PIDS[-1]}" 2>/dev/null
+	if [ "$3" = done ]; then
+		[ $rc = 0 ] && grep -q gnip "$W/client.out"
+		tap $? "client: a $size-byte server certificate is received and verified" \
+			"$(tr '\n' ' ' <"$W/client.err")"
+	else
+		[ $rc != 0 ] && grep -q "too large\|too long\|exceeds" "$W/client.err"
+		tap $? "client: a $size-byte server certificate is refused with a reason" \
+			"$(tr '\n' ' ' <"$W/client.err") | $(grep -i alert "$W/s_server.out" | head -2)"
+	fi
+done
+
+# A message near the bound that shares its last record with the next
+# ones: our own server sends Certificate, CertificateVerify and Finished
+# in full 16 KiB records, so the reassembled record passes 64 KiB.
+n61=$(openssl x509 -in "$W/chain-60k.pem" -outform DER 2>/dev/null | wc -c)
+if [ "$n61" -gt 0 ] && bigleaf chain-64k $((1900 + (65450 - n61) / 32)); then
+	size=$(openssl x509 -in "$W/chain-64k.pem" -outform DER | wc -c)
+	p=$((PORT + 90))
+	python3 "$PEER" server ok-packed --port "$p" --cert "$W/chain-64k.pem" --key "$PKI/srv.key" \
+		>"$W/peer.out" 2>&1 &
+	PIDS+=($!)
+	wait_port "$p"
+	ssa_client_to "$p"
+	wait "${PIDS[-1]}" 2>/dev/null
+	[ $rc = 0 ] && grep -q pong "$W/client.out" && grep -q '"done": true' "$W/peer.out"
+	tap $? "client: a $size-byte certificate packed with the messages after it" \
+		"$(tr '\n' ' ' <"$W/client.err") $(cat "$W/peer.out")"
+else
+	tap 1 "client: cannot make the 65 KB certificate"
+fi
+
+# The same reassembly on the server: a 42 KB client certificate.
+if bigleaf client-40k 1300 clientAuth; then
+	size=$(openssl x509 -in "$W/client-40k.pem" -outform DER | wc -c)
+	(echo ping; sleep 8) | timeout 60 openssl s_client -connect "127.0.0.1:$((PORT + 1))" \
+		-quiet -no_ign_eof \
+		-CAfile "$PKI/ca.pem" -verify_return_error -cert "$W/client-40k.pem" \
+		-key "$PKI/srv.key" >"$W/out" 2>"$W/err"
+	grep -q ping "$W/out"
+	tap $? "server: a $size-byte client certificate is received and verified" \
+		"$(tr '\n' ' ' <"$W/err" | head -c 400)"
+else
+	tap 1 "server: cannot make the client certificate"
+fi
+
+# The server is still whole: one more good handshake.
+out=$(timeout 60 python3 "$PEER" client ok --port "$PORT")
+expect "$out" done x
+tap $? "server: still serves after all of the above" "$out"
+
+echo "1..$n"
+echo "# Totals: pass:$((n - fail - skip)) fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ "$fail" = 0 ]
