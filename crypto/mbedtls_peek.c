@@ -164,3 +164,25 @@ size_t ssa_mbedtls_hs_msg_len(const mbedtls_ssl_context *ssl)
 {
 	return ssl->in_msgtype == MBEDTLS_SSL_MSG_HANDSHAKE ? ssl->in_hslen : 0;
 }
+
+/**
+ * ssa_mbedtls_record_overflow() - does the record in hand claim too much?
+ * @ssl: a context whose last read failed
+ *
+ * RFC 8446 5.1, 5.2 (RFC 5246 6.2 for TLS 1.2): a record's plaintext is
+ * at most 2^14 bytes, its protected form 256 (2048) more; the peer that
+ * claims more is owed record_overflow.
+ *
+ * Return: 1 if the header read last declares a longer record, else 0.
+ */
+int ssa_mbedtls_record_overflow(const mbedtls_ssl_context *ssl)
+{
+	size_t len, max = MBEDTLS_SSL_IN_CONTENT_LEN;
+
+	if (!ssl->in_hdr || ssl->in_left < mbedtls_ssl_in_hdr_len(ssl))
+		return 0;
+	len = MBEDTLS_GET_UINT16_BE(ssl->in_hdr, 3);
+	if (ssl->transform_in)
+		max += ssl->tls_version == MBEDTLS_SSL_VERSION_TLS1_3 ? 256 : 2048;
+	return len > max;
+}

@@ -190,12 +190,19 @@ static u8 ssa_hs_alert_for(int ret)
  */
 static void ssa_hs_alert_if_silent(struct ssa_hs *hs, int ret)
 {
+	u8 alert = ssa_hs_alert_for(ret);
+
 	if (hs->sock_err || ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ||
 	    ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
 	    ssa_mbedtls_sent_alert(&hs->ssl) >= 0)
 		return;
-	mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-				       ssa_hs_alert_for(ret));
+	/* mbedTLS refuses a record longer than it can hold as bad input or
+	 * an invalid record; RFC 8446 5.1, 5.2 name the alert.
+	 */
+	if ((ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA || ret == MBEDTLS_ERR_SSL_INVALID_RECORD) &&
+	    ssa_mbedtls_record_overflow(&hs->ssl))
+		alert = MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
+	mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
 }
 
 /**
@@ -243,7 +250,9 @@ int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns)
 	 */
 	if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE && !hs->sock_err &&
 	    ssa_mbedtls_sent_alert(&hs->ssl) == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR)
-		ssa_sock_set_error(hs->ssk, "the peer's Finished or CertificateVerify does not verify (decrypt_error)");
+		ssa_sock_set_error(hs->ssk, "the peer's Finished, CertificateVerify or PSK binder does not verify (decrypt_error)");
+	if (ssa_mbedtls_sent_alert(&hs->ssl) == MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW)
+		ssa_sock_set_error(hs->ssk, "peer sent a record longer than TLS allows (record_overflow)");
 	ret = err;
 	if (ret == -EKEYREJECTED && hs->nc_why)
 		ssa_sock_set_error(hs->ssk, "certificate verify failed: %s", hs->nc_why);
