@@ -65,6 +65,8 @@ r, want, key = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 wants = want.split("|")
 if r.get("done") is True and "error" not in r and r.get("alert") is None:
     ok = "done" in wants
+elif want == "silent":     # no answer to the peer's fatal alert, then a FIN
+    ok = r.get("alert") is None and r.get("close") == "fin" and "error" not in r
 elif want == "tls12":      # a TLS 1.2 ServerHello, and no alert after it
     ok = r.get("version") == "TLSv1.2" and r.get("alert") is None and "error" not in r
 else:
@@ -116,6 +118,7 @@ finished-stray-before	decode_error		application
 unexpected-message	unexpected_message	application
 appdata-before-finished	unexpected_message	application
 cert-unrequested	unexpected_message	application
+client-alert		silent
 no-cert			certificate_required	application	1
 bad-cert-verify		decrypt_error		application	1
 groups-unsupported	handshake_failure	plaintext
@@ -127,6 +130,7 @@ tls12-cbc-only		handshake_failure	plaintext
 tls12-rsa-kx-only	handshake_failure	plaintext
 tls12-grease		tls12
 ext-lying-length	decode_error		plaintext
+record-overflow		record_overflow		plaintext
 ext-duplicate		illegal_parameter|decode_error	plaintext
 CASES
 

@@ -313,6 +313,7 @@ CLIENT_CASES = {
     "unexpected-message": "a NewSessionTicket from the client for its Finished",
     "appdata-before-finished": "application data under the handshake key",
     "cert-unrequested": "an empty Certificate the server never asked for",
+    "client-alert": "a plaintext bad_certificate for the server's flight",
     "no-cert": "an empty Certificate to a server that requires one",
     "bad-cert-verify": "a client certificate with a forged CertificateVerify",
     "groups-unsupported": "supported_groups ffdhe2048 and unknown code points only",
@@ -327,6 +328,7 @@ CLIENT_CASES = {
     "tls12-grease": "TLS 1.2 with GREASE and unknown groups and suites beside good ones",
     "ext-lying-length": "an extension whose length runs past the block",
     "ext-duplicate": "supported_groups twice",
+    "record-overflow": "a ClientHello in a record of 2^14 + 256 bytes",
     "hello-28k": "a 28 KiB ClientHello (a post-quantum share, many extensions)",
     "hello-60k": "a 60 KiB ClientHello",
     "hello-100k": "a 100 KiB ClientHello",
@@ -420,7 +422,11 @@ def run_client(args):
         groups = [MLKEM768, X25519, P256]
         shares = [(MLKEM768, os.urandom(1216)), (X25519, x.pub)]
     ch = client_hello(args, rnd, sid, shares, groups, **kw)
-    conn.send(22, ch)
+    if case == "record-overflow":
+        # longer than any plaintext record may be (RFC 8446 5.1)
+        sock.sendall(record(22, ch + bytes(16384 + 256 - len(ch))))
+    else:
+        conn.send(22, ch)
     res = {"case": case, "done": False, "hello_bytes": len(ch)}
 
     try:
@@ -538,6 +544,9 @@ def run_client(args):
                            vec(2, b""))))
     elif case == "appdata-before-finished":
         recs.append((23, b"GET / HTTP/1.0\r\n\r\n"))
+    elif case == "client-alert":
+        # RFC 8446 A.1: no send key yet, so the alert goes in plaintext
+        sock.sendall(record(21, b"\x02\x2a"))
     else:
         recs.append((22, fmsg))
     for ctype, body in recs:
