@@ -173,15 +173,21 @@ size_t ssa_mbedtls_hs_msg_len(const mbedtls_ssl_context *ssl)
  * at most 2^14 bytes, its protected form 256 (2048) more; the peer that
  * claims more is owed record_overflow.
  *
- * Return: 1 if the header read last declares a longer record, else 0.
+ * Return: 1 if the header read last is a record header (a known content
+ * type, version 3.x) that declares a longer record, else 0: garbage is
+ * not an overflow.
  */
 int ssa_mbedtls_record_overflow(const mbedtls_ssl_context *ssl)
 {
 	size_t len, max = MBEDTLS_SSL_IN_CONTENT_LEN;
+	const unsigned char *h = ssl->in_hdr;
 
-	if (!ssl->in_hdr || ssl->in_left < mbedtls_ssl_in_hdr_len(ssl))
+	if (!h || ssl->in_left < mbedtls_ssl_in_hdr_len(ssl))
 		return 0;
-	len = MBEDTLS_GET_UINT16_BE(ssl->in_hdr, 3);
+	if (h[0] < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC || h[0] > MBEDTLS_SSL_MSG_APPLICATION_DATA ||
+	    h[1] != 0x03)
+		return 0;
+	len = MBEDTLS_GET_UINT16_BE(h, 3);
 	if (ssl->transform_in)
 		max += ssl->tls_version == MBEDTLS_SSL_VERSION_TLS1_3 ? 256 : 2048;
 	return len > max;
