@@ -211,12 +211,16 @@ class Conn:
                 raise ValueError(f"content type {ctype} during the handshake")
             self.hsbuf += body
 
-    def send(self, ctype, body):
-        """Send body in as many records as 16 KiB allows."""
-        out = b""
-        for i in range(0, max(len(body), 1), 16384):
-            chunk = body[i:i + 16384]
+    def send(self, ctype, body, cuts=()):
+        """Send body in as many records as 16 KiB allows, and a record
+        boundary at each offset in cuts as well."""
+        out, i = b"", 0
+        ends = sorted(set(c for c in cuts if 0 < c < len(body)))
+        while i < max(len(body), 1):
+            j = min([c for c in ends if c > i] + [i + 16384])
+            chunk = body[i:j]
             out += self.tx.seal(ctype, chunk) if self.tx else record(ctype, chunk)
+            i = j
         self.sock.sendall(out)
 
 
@@ -627,6 +631,7 @@ def sign(path, data):
 SERVER_CASES = {
     "ok": "a correct handshake, then application data both ways",
     "ok-packed": "the same, Certificate to Finished packed in full records",
+    "ok-split": "the same, each message's header split across two records",
     "finished-bitflip": "the server's Finished with one bit flipped",
     "bad-cert-verify": "a CertificateVerify that does not verify",
     "unexpected-message": "a NewSessionTicket where Certificate belongs",
@@ -719,10 +724,15 @@ def run_server(args):
     flight = b"".join(msgs)
     if case == "finished-stray-after":
         flight += b"\x0b"
-    conn.send(22, flight)
+    cuts, at = [], 0
+    for m in msgs:
+        if case == "ok-split":
+            cuts.append(at + 2)
+        at += len(m)
+    conn.send(22, flight, cuts)
     sched.application()
     keys = {"handshake": c_hs, "application": Keys(suite, sched.c_ap)}
-    if case not in ("ok", "ok-packed"):
+    if case not in ("ok", "ok-packed", "ok-split"):
         res.update(classify(conn, keys))
         return res
     conn.rx = c_hs
