@@ -320,8 +320,8 @@ static int ssa_post_listen(struct socket *sock, int backlog)
 	return -EINVAL;
 }
 
-/* Send a close_notify alert once (RFC 8446 6.1), best effort. */
-static void ssa_send_close_notify(struct socket *sock, struct ssa_sock *ssk,
+/* Send a close_notify alert once (RFC 8446 6.1), best effort; true if sent. */
+static bool ssa_send_close_notify(struct socket *sock, struct ssa_sock *ssk,
 				  int flags)
 {
 	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(long));
@@ -331,7 +331,7 @@ static void ssa_send_close_notify(struct socket *sock, struct ssa_sock *ssk,
 	struct cmsghdr *cmsg;
 
 	if (ssk->state != SSA_ESTABLISHED || test_and_set_bit(SSA_F_CLOSE_SENT, &ssk->flags))
-		return;
+		return false;
 	msg.msg_control = cbuf;
 	msg.msg_controllen = sizeof(cbuf);
 	cmsg = CMSG_FIRSTHDR(&msg);
@@ -340,18 +340,28 @@ static void ssa_send_close_notify(struct socket *sock, struct ssa_sock *ssk,
 	cmsg->cmsg_len = CMSG_LEN(sizeof(u8));
 	*(u8 *)CMSG_DATA(cmsg) = SSA_CT_ALERT;
 	iov_iter_kvec(&msg.msg_iter, WRITE, &vec, 1, 2);
-	ssa_ktls_ops(sock)->sendmsg(sock, &msg, 2);
+	return ssa_ktls_ops(sock)->sendmsg(sock, &msg, 2) == 2;
 }
 
 static int ssa_post_shutdown(struct socket *sock, int how)
 {
 	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
+	bool was_open = READ_ONCE(sock->sk->sk_state) != TCP_CLOSE;
+	bool sent = false;
+	int err;
 
 	/* shutdown() takes SHUT_RD/WR/RDWR (0/1/2); SHUT_WR/RDWR stop sending. */
 	if (ssk && how >= SHUT_WR && how <= SHUT_RDWR)
-		ssa_send_close_notify(sock, ssk, sock->file && (sock->file->f_flags & O_NONBLOCK) ?
-				      MSG_DONTWAIT : 0);
-	return ssa_ktls_ops(sock)->shutdown(sock, how);
+		sent = ssa_send_close_notify(sock, ssk, sock->file &&
+					     (sock->file->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
+	err = ssa_ktls_ops(sock)->shutdown(sock, how);
+	/* A peer that has closed answers our close_notify with a reset, and
+	 * over loopback the reset is in before TCP's shutdown runs, which
+	 * then finds TCP_CLOSE: -ENOTCONN for a socket that was connected.
+	 * Plain TCP would have sent its FIN and returned 0, leaving the reset
+	 * to the next call; so do we.
+	 */
+	return err == -ENOTCONN && sent && was_open ? 0 : err;
 }
 
 static int ssa_post_release(struct socket *sock)
