@@ -48,9 +48,9 @@ rc=$?
 grep '^#' <<<"$out"
 tap $rc "$(grep -E '^(not )?ok' <<<"$out")"
 
-echo ping | timeout 30 openssl s_client -connect "127.0.0.1:$PORT" -quiet -servername localhost \
-	-verify_return_error -CAfile "$PKI/ca.pem" >"$W/alive" 2>/dev/null
-if grep -q ping "$W/alive"; then tap 0 "ok - the SSA server still serves a real client"
+if "$HERE/lib/s_client_ping.sh" "$W/alive" -connect "127.0.0.1:$PORT" -servername localhost \
+	-verify_return_error -CAfile "$PKI/ca.pem"; then
+	tap 0 "ok - the SSA server still serves a real client"
 else tap 1 "not ok - the SSA server still serves a real client"; fi
 
 out=$(python3 "$HERE/lib/tls_fuzz_peer.py" server --client "$REPO/samples/ssa_client" \
