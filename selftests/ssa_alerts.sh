@@ -157,6 +157,7 @@ while read -r c want key; do
 		"$out $(tr '\n' ' ' <"$W/client.err")"
 done <<'CASES'
 ok			done
+ok-split		done
 finished-bitflip	decrypt_error		plaintext
 finished-stray-after	unexpected_message	plaintext
 bad-cert-verify		decrypt_error		plaintext
@@ -168,6 +169,45 @@ group-not-offered	illegal_parameter	plaintext
 version-not-offered	illegal_parameter	plaintext
 hrr-not-offered		illegal_parameter	plaintext
 CASES
+
+# A peer that has closed answers the client's close_notify with a reset,
+# which over loopback arrives inside shutdown(): it must still return 0,
+# as TCP's does when it sends its FIN to a closed peer.
+p=$((PORT + 10 + n))
+python3 "$PEER" server ok --port "$p" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
+	>"$W/peer.out" 2>&1 &
+PIDS+=($!)
+wait_port "$p"
+out=$(timeout 60 python3 - "$p" "$PKI/ca.pem" 2>&1 <<'PY'
+import errno, socket, sys, time
+port, ca = int(sys.argv[1]), sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
+s.setsockopt(205, 85, b"localhost")
+s.setsockopt(205, 87, ca.encode())
+s.connect(("127.0.0.1", port))
+s.sendall(b"ping\n")
+got = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    got += d
+for _ in range(100):           # until the peer's process, and socket, are gone
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except ConnectionRefusedError:
+        break
+    time.sleep(0.1)
+try:
+    s.shutdown(socket.SHUT_WR)
+    print("shutdown 0", got)
+except OSError as e:
+    print("shutdown", errno.errorcode.get(e.errno, e.errno), got)
+PY
+)
+wait "${PIDS[-1]}" 2>/dev/null
+[ "$out" = "shutdown 0 b'pong\\n'" ]
+tap $? "client: shutdown(SHUT_WR) after the peer has closed returns 0" "$out"
 
 # --- certificate chains over 16 KiB, from openssl s_server ------------------
 # A leaf with N subjectAltNames, from the test CA: about 40 KiB and 100 KiB.
@@ -211,16 +251,19 @@ done
 n61=$(openssl x509 -in "$W/chain-60k.pem" -outform DER 2>/dev/null | wc -c)
 if [ "$n61" -gt 0 ] && bigleaf chain-64k $((1900 + (65450 - n61) / 32)); then
 	size=$(openssl x509 -in "$W/chain-64k.pem" -outform DER | wc -c)
-	p=$((PORT + 90))
-	python3 "$PEER" server ok-packed --port "$p" --cert "$W/chain-64k.pem" --key "$PKI/srv.key" \
-		>"$W/peer.out" 2>&1 &
-	PIDS+=($!)
-	wait_port "$p"
-	ssa_client_to "$p"
-	wait "${PIDS[-1]}" 2>/dev/null
-	[ $rc = 0 ] && grep -q pong "$W/client.out" && grep -q '"done": true' "$W/peer.out"
-	tap $? "client: a $size-byte certificate packed with the messages after it" \
-		"$(tr '\n' ' ' <"$W/client.err") $(cat "$W/peer.out")"
+	for c in "ok-packed:packed with the messages after it" \
+		 "ok-split:with each header split across records"; do
+		p=$((PORT + 100 + n))
+		python3 "$PEER" server "${c%%:*}" --port "$p" --cert "$W/chain-64k.pem" \
+			--key "$PKI/srv.key" >"$W/peer.out" 2>&1 &
+		PIDS+=($!)
+		wait_port "$p"
+		ssa_client_to "$p"
+		wait "${PIDS[-1]}" 2>/dev/null
+		[ $rc = 0 ] && grep -q pong "$W/client.out" && grep -q '"done": true' "$W/peer.out"
+		tap $? "client: a $size-byte certificate ${c#*:}" \
+			"$(tr '\n' ' ' <"$W/client.err") $(cat "$W/peer.out")"
+	done
 else
 	tap 1 "client: cannot make the 65 KB certificate"
 fi
@@ -228,13 +271,11 @@ fi
 # The same reassembly on the server: a 42 KB client certificate.
 if bigleaf client-40k 1300 clientAuth; then
 	size=$(openssl x509 -in "$W/client-40k.pem" -outform DER | wc -c)
-	(echo ping; sleep 8) | timeout 60 openssl s_client -connect "127.0.0.1:$((PORT + 1))" \
-		-quiet -no_ign_eof \
+	"$HERE/lib/s_client_ping.sh" "$W/out" -connect "127.0.0.1:$((PORT + 1))" \
 		-CAfile "$PKI/ca.pem" -verify_return_error -cert "$W/client-40k.pem" \
-		-key "$PKI/srv.key" >"$W/out" 2>"$W/err"
-	grep -q ping "$W/out"
+		-key "$PKI/srv.key"
 	tap $? "server: a $size-byte client certificate is received and verified" \
-		"$(tr '\n' ' ' <"$W/err" | head -c 400)"
+		"$(tr '\n' ' ' <"$W/out.err" | head -c 400)"
 else
 	tap 1 "server: cannot make the client certificate"
 fi
