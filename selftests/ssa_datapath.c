@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -285,6 +287,39 @@ TEST_F(dp, poll_and_nonblocking)
 	p.events = POLLIN;
 	ASSERT_EQ(1, poll(&p, 1, 10000));
 	EXPECT_TRUE(p.revents & POLLIN);
+}
+
+/*
+ * The TLS 1.3 peer (OpenSSL) sends two NewSessionTickets after the
+ * handshake, and nothing else: they are queued, but nothing is there for
+ * the application.  poll() must not say readable, or a program that
+ * polls and then reads blocking would wait for the peer's next data.
+ */
+TEST_F(dp, queued_tickets_are_not_readable)
+{
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	char buf[8];
+	int i, queued = 0;
+
+	if (variant->version != TLS_VERSION_1_3)
+		SKIP(return, "TLS 1.2 tickets come inside the handshake");
+	for (i = 0; i < 200 && queued <= 0; i++) {
+		ASSERT_EQ(0, ioctl(self->fd, SIOCINQ, &queued));
+		if (queued <= 0)
+			usleep(50000);
+	}
+	ASSERT_GT(queued, 0) TH_LOG("the peer's tickets never came");
+	EXPECT_EQ(0, poll(&p, 1, 0)) TH_LOG("revents 0x%x with %d bytes of tickets queued",
+					   p.revents, queued);
+	errno = 0;
+	EXPECT_EQ(-1, recv(self->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	/* Data after them is readable as ever. */
+	ASSERT_EQ(3, send(self->fd, "abc", 3, 0));
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	EXPECT_TRUE(p.revents & POLLIN);
+	ASSERT_EQ(0, recv_all(self->fd, buf, 3));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 }
 
 TEST_F(dp, sendfile_from_file)

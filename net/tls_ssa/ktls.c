@@ -410,7 +410,7 @@ static int ssa_rx_data(struct socket *sock, const struct proto_ops *ktls,
 		 * run: kTLS broke its own ordering.
 		 */
 		ssa_sock_set_error(ssk, "kernel TLS returned a record of type %u as data", type);
-		ssk->rx_err = -EPROTO;
+		WRITE_ONCE(ssk->rx_err, -EPROTO);
 		return -EPROTO;
 	}
 	return ret;
@@ -521,14 +521,31 @@ static ssize_t ssa_post_splice_read(struct socket *sock, loff_t *ppos,
 
 /* Nothing to report in the moment between these ops and SSA_ESTABLISHED
  * (see ssa_post_gate()): the engine wakes the socket's waiters after.
+ * Readable means data for the application: control records alone are
+ * handled here and are not (ssa_rx_poll_idle()).
  */
 static __poll_t ssa_post_poll(struct file *file, struct socket *sock,
 			      struct poll_table_struct *wait)
 {
+	const struct proto_ops *ktls = ssa_ktls_ops(sock);
 	struct ssa_sock *ssk = ssa_sock_get(sock->sk);
-	__poll_t mask = ssa_ktls_ops(sock)->poll(file, sock, wait);
+	__poll_t mask = ktls->poll(file, sock, wait);
 
-	return ssk && READ_ONCE(ssk->state) == SSA_HANDSHAKE ? 0 : mask;
+	if (!ssk)
+		return mask;
+	if (READ_ONCE(ssk->state) == SSA_HANDSHAKE)
+		return 0;
+	if (READ_ONCE(ssk->state) != SSA_ESTABLISHED)
+		return mask;
+	if (ssa_rx_done(ssk))
+		return mask | EPOLLIN | EPOLLRDNORM;
+	if ((mask & EPOLLIN) && !(mask & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) &&
+	    ssa_rx_poll_idle(sock, ktls, ssk))
+		mask &= ~(EPOLLIN | EPOLLRDNORM);
+	/* What poll just read may have been the end or an error. */
+	if (ssa_rx_done(ssk))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
 }
 
 static void ssa_post_ops_setup(struct proto_ops *ops, const struct proto_ops *ktls)

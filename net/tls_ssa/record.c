@@ -62,7 +62,7 @@ const char *ssa_alert_name(u8 desc)
 
 static int ssa_record_fail(struct ssa_sock *ssk, int err)
 {
-	ssk->rx_err = err;
+	WRITE_ONCE(ssk->rx_err, err);	/* poll reads it without the path */
 	return err;
 }
 
@@ -130,8 +130,11 @@ int ssa_rx_lock(struct ssa_sock *ssk, bool nonblock)
 	long timeo = sock_rcvtimeo(ssk->sk, nonblock), left = timeo;
 
 	while (test_and_set_bit_lock(SSA_F_RX_BUSY, &ssk->flags)) {
-		if (!left)
+		if (!left) {
+			/* A poller that owns the path wakes us after. */
+			set_bit(SSA_F_RX_MISSED, &ssk->flags);
 			return -EAGAIN;
+		}
 		left = wait_event_interruptible_timeout(ssk->rx_wait,
 							!test_bit(SSA_F_RX_BUSY, &ssk->flags),
 							left);
@@ -464,6 +467,58 @@ int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
 		if (ret)
 			return ret;
 	}
+}
+
+/**
+ * ssa_rx_poll_idle() - is what makes kTLS report readable only control records?
+ * @sock: the established socket
+ * @ktls: kTLS's ops for it
+ * @ssk: its state
+ *
+ * kTLS reports a socket readable once a whole record is queued, and a
+ * TLS 1.3 record's type is known only once it is decrypted: the
+ * NewSessionTickets a server sends after its handshake would make a
+ * socket with nothing for the application poll readable, and a program
+ * that then reads blocking wait for the peer's next data.  The control
+ * records at the head of the queue are handled here, as a non-blocking
+ * read handles them and within its budget.  Never waits.
+ *
+ * A non-blocking reader that found the path owned meanwhile returned
+ * -EAGAIN; it is woken after, as an edge-triggered reader needs.  The
+ * end of the stream and errors found here stay readable for every later
+ * poll (ssa_rx_done()).
+ *
+ * Return: true if after them a read would return -EAGAIN; false if data,
+ * the end of the stream or an error is next, the budget ran out (records
+ * are left), or a reader holds the receive path (its read will tell).
+ */
+bool ssa_rx_poll_idle(struct socket *sock, const struct proto_ops *ktls, struct ssa_sock *ssk)
+{
+	struct ssa_rx_budget b;
+	int ready;
+
+	if (ssa_rx_lock(ssk, true))
+		return false;
+	ssa_rx_budget_init(&b, sock->sk, true);
+	ready = ssa_rx_ready(sock, ktls, ssk, true, &b);
+	ssa_rx_unlock(ssk);
+	if (test_and_clear_bit(SSA_F_RX_MISSED, &ssk->flags))
+		ssa_rx_wake(sock->sk);
+	return ready == -EAGAIN && !b.wake;
+}
+
+/**
+ * ssa_rx_done() - has the receive path found the end of the stream or an error?
+ * @ssk: the socket's state
+ *
+ * Either came in a record kTLS no longer holds: only this says a read
+ * returns at once.
+ *
+ * Return: true once a read returns 0 or an error without waiting.
+ */
+bool ssa_rx_done(const struct ssa_sock *ssk)
+{
+	return test_bit(SSA_F_RX_EOF, &ssk->flags) || READ_ONCE(ssk->rx_err);
 }
 
 /**

@@ -42,6 +42,7 @@ enum {
 	SSA_F_CLOSE_SENT,	/* our close_notify went out */
 	SSA_F_RX_EOF,		/* the peer's close_notify arrived */
 	SSA_F_RX_BUSY,		/* a reader owns the receive path (record.c) */
+	SSA_F_RX_MISSED,	/* a non-blocking reader found it owned */
 	SSA_F_TCP_FAILED,	/* SSA_FAILED because TCP never connected */
 	SSA_F_SERVER,		/* a connection a listener accepted */
 	SSA_F_HS_LIVE,		/* the engine runs this socket's handshake */
@@ -598,6 +599,8 @@ void ssa_rx_wake(struct sock *sk);
 int ssa_rx_ready(struct socket *sock, const struct proto_ops *ktls,
 		 struct ssa_sock *ssk, int nb, struct ssa_rx_budget *b);
 int ssa_rx_empty_again(struct sock *sk, struct ssa_rx_budget *b, int nb, bool peek);
+bool ssa_rx_poll_idle(struct socket *sock, const struct proto_ops *ktls, struct ssa_sock *ssk);
+bool ssa_rx_done(const struct ssa_sock *ssk);
 void ssa_rx_free(struct ssa_sock *ssk);
 
 #endif /* _SSA_TLS_SSA_H */
