@@ -132,6 +132,9 @@ tls12-grease		tls12
 ext-lying-length	decode_error		plaintext
 record-overflow		record_overflow		plaintext
 ext-duplicate		illegal_parameter|decode_error	plaintext
+ok-split		done
+hello-60k-split		done
+empty-hs-record		unexpected_message|decode_error	application
 CASES
 
 # --- the SSA client against a hostile server --------------------------------
@@ -170,22 +173,34 @@ version-not-offered	illegal_parameter	plaintext
 hrr-not-offered		illegal_parameter	plaintext
 CASES
 
-# A peer that has closed answers the client's close_notify with a reset,
-# which over loopback arrives inside shutdown(): it must still return 0,
-# as TCP's does when it sends its FIN to a closed peer.
-p=$((PORT + 10 + n))
-python3 "$PEER" server ok --port "$p" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
-	>"$W/peer.out" 2>&1 &
-PIDS+=($!)
-wait_port "$p"
-out=$(timeout 60 python3 - "$p" "$PKI/ca.pem" 2>&1 <<'PY'
-import errno, socket, sys, time
+# ssa_py_to_peer CASE PORT: lib/tls13_peer.py serves CASE on PORT; the
+# Python on stdin runs with "s", an SSA socket connected to it that has
+# sent "ping", and "port"; prints what it prints, once the peer is done.
+# (Run inside $(...): the peer is waited for here, not left in PIDS.)
+ssa_py_to_peer() {
+	local peer
+	python3 "$PEER" server "$1" --port "$2" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
+		>"$W/peer.out" 2>&1 &
+	peer=$!
+	wait_port "$2"
+	timeout 60 python3 -c '
+import errno, fcntl, select, socket, struct, sys, termios, time
 port, ca = int(sys.argv[1]), sys.argv[2]
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
 s.setsockopt(205, 85, b"localhost")
 s.setsockopt(205, 87, ca.encode())
 s.connect(("127.0.0.1", port))
 s.sendall(b"ping\n")
+exec(sys.stdin.read())' "$2" "$PKI/ca.pem" 2>&1
+	timeout 30 tail --pid="$peer" -f /dev/null
+	kill "$peer" 2>/dev/null
+}
+
+# A peer that has closed answers the client's close_notify with a reset,
+# which over loopback arrives inside shutdown(): it must still return 0,
+# as TCP's does when it sends its FIN to a closed peer.
+p=$((PORT + 10 + n))
+out=$(ssa_py_to_peer ok "$p" <<'PY'
 got = b""
 while True:
     d = s.recv(4096)
@@ -197,6 +212,8 @@ for _ in range(100):           # until the peer's process, and socket, are gone
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     except ConnectionRefusedError:
         break
+    except OSError:
+        pass
     time.sleep(0.1)
 try:
     s.shutdown(socket.SHUT_WR)
@@ -205,9 +222,37 @@ except OSError as e:
     print("shutdown", errno.errorcode.get(e.errno, e.errno), got)
 PY
 )
-wait "${PIDS[-1]}" 2>/dev/null
 [ "$out" = "shutdown 0 b'pong\\n'" ]
 tap $? "client: shutdown(SHUT_WR) after the peer has closed returns 0" "$out"
+
+# A close_notify with no FIN after it, read by a poll() that asked for
+# POLLOUT only: the end of the stream must stay readable for the next
+# poll, or a program waiting for POLLIN waits for ever.
+p=$((PORT + 10 + n))
+out=$(ssa_py_to_peer ok-half-close "$p" <<'PY'
+got = b""
+while b"pong" not in got:
+    got += s.recv(4096)
+for _ in range(100):           # until the close_notify is queued
+    q = struct.unpack("i", fcntl.ioctl(s, termios.FIONREAD, b"\0" * 4))[0]
+    if q > 0:
+        break
+    time.sleep(0.05)
+p = select.poll()
+p.register(s, select.POLLOUT)
+p.poll(0)
+p.modify(s, select.POLLIN)
+ev = p.poll(2000)
+s.setblocking(False)
+try:
+    end = s.recv(16)
+except BlockingIOError:
+    end = "EAGAIN"
+print("queued", q, "pollin", bool(ev and ev[0][1] & select.POLLIN), "read", end)
+PY
+)
+[[ "$out" == "queued "[1-9]*" pollin True read b''" ]]
+tap $? "client: a close_notify that a POLLOUT poll read still polls readable" "$out"
 
 # --- certificate chains over 16 KiB, from openssl s_server ------------------
 # A leaf with N subjectAltNames, from the test CA: about 40 KiB and 100 KiB.

@@ -25,6 +25,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519, padding, rsa
@@ -336,11 +337,15 @@ CLIENT_CASES = {
     "hello-28k": "a 28 KiB ClientHello (a post-quantum share, many extensions)",
     "hello-60k": "a 60 KiB ClientHello",
     "hello-100k": "a 100 KiB ClientHello",
+    "ok-split": "ClientHello's header over three records, Finished's over two",
+    "hello-60k-split": "a 60 KiB ClientHello whose header is split 3 + 1",
+    "empty-hs-record": "an empty handshake record before Finished",
 }
 
 
 # Cases that must end in a working connection.
-POSITIVE = ("ok", "groups-hrr", "groups-grease", "share-unlisted", "hello-28k", "hello-60k")
+POSITIVE = ("ok", "groups-hrr", "groups-grease", "share-unlisted", "hello-28k", "hello-60k",
+            "ok-split", "hello-60k-split")
 
 
 def client_hello(args, rnd, sid, shares, groups, suites=(0x1301, 0x1302, 0x1303),
@@ -421,7 +426,7 @@ def run_client(args):
     elif case == "ext-duplicate":
         kw["dup"] = True
     elif case.startswith("hello-"):
-        kw["pad_to"] = int(case[6:-1]) * 1024
+        kw["pad_to"] = int(case[6:].split("k")[0]) * 1024
         # a post-quantum-sized share for a group we do not have, listed first
         groups = [MLKEM768, X25519, P256]
         shares = [(MLKEM768, os.urandom(1216)), (X25519, x.pub)]
@@ -430,7 +435,7 @@ def run_client(args):
         # longer than any plaintext record may be (RFC 8446 5.1)
         sock.sendall(record(22, ch + bytes(16384 + 256 - len(ch))))
     else:
-        conn.send(22, ch)
+        conn.send(22, ch, {"ok-split": (1, 3), "hello-60k-split": (3,)}.get(case, ()))
     res = {"case": case, "done": False, "hello_bytes": len(ch)}
 
     try:
@@ -551,10 +556,12 @@ def run_client(args):
     elif case == "client-alert":
         # RFC 8446 A.1: no send key yet, so the alert goes in plaintext
         sock.sendall(record(21, b"\x02\x2a"))
+    elif case == "empty-hs-record":
+        recs += [(22, b""), (22, fmsg)]
     else:
         recs.append((22, fmsg))
     for ctype, body in recs:
-        conn.send(ctype, body)
+        conn.send(ctype, body, (2,) if case == "ok-split" and body[:1] == b"\x14" else ())
     sched.transcript = fin_th_transcript
     keys = {"application": s_ap, "handshake": Keys(suite, sched.s_hs)}
     keys["handshake"].seq = s_hs_seq
@@ -631,7 +638,8 @@ def sign(path, data):
 SERVER_CASES = {
     "ok": "a correct handshake, then application data both ways",
     "ok-packed": "the same, Certificate to Finished packed in full records",
-    "ok-split": "the same, each message's header split across two records",
+    "ok-split": "the same, each message's header split after 1, 2 or 3 bytes",
+    "ok-half-close": "the same, then close_notify, and the FIN only 5 s later",
     "finished-bitflip": "the server's Finished with one bit flipped",
     "bad-cert-verify": "a CertificateVerify that does not verify",
     "unexpected-message": "a NewSessionTicket where Certificate belongs",
@@ -725,14 +733,14 @@ def run_server(args):
     if case == "finished-stray-after":
         flight += b"\x0b"
     cuts, at = [], 0
-    for m in msgs:
+    for k, m in enumerate(msgs):
         if case == "ok-split":
-            cuts.append(at + 2)
+            cuts.append(at + 1 + k % 3)     # 1, 2 or 3 header bytes first
         at += len(m)
     conn.send(22, flight, cuts)
     sched.application()
     keys = {"handshake": c_hs, "application": Keys(suite, sched.c_ap)}
-    if case not in ("ok", "ok-packed", "ok-split"):
+    if case not in ("ok", "ok-packed", "ok-split", "ok-half-close"):
         res.update(classify(conn, keys))
         return res
     conn.rx = c_hs
@@ -744,6 +752,8 @@ def run_server(args):
     got = read_app(conn, res, lambda got: b"ping" in got)
     res["done"] = res["client_finished"] and b"ping" in got
     conn.send(21, b"\x01\x00")
+    if case == "ok-half-close":
+        time.sleep(5)
     sock.shutdown(socket.SHUT_WR)
     return res
 
