@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Memory is charged to its owner: a process in a memory cgroup, limited to
-# what it uses once started plus 4 MiB, loads 1 MiB certificate chains, 8
+# what it uses once started plus 12 MiB, loads 1 MiB certificate chains, 8
 # per socket on up to 100 sockets (800 MiB of chains if nothing stopped
 # it).  The cgroup must stop it with ENOMEM from setsockopt(), not the OOM
 # killer, well before that; a process outside the cgroup then loads a
@@ -63,7 +63,7 @@ socks, loaded = [], 0
 with open(cg + "/memory.current") as f:
     used = int(f.read())
 with open(cg + "/memory.max", "w") as f:
-    f.write(str(used + (4 << 20)))
+    f.write(str(used + (12 << 20)))
 try:
     for i in range(100):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 205)
@@ -80,7 +80,9 @@ rc=$?
 check "the cgroup stops 1 MiB chains with ENOMEM (exit $rc)" \
 	"grep -q '^stopped ENOMEM after' $W/out && [ $rc = 0 ]"
 loaded=$(sed -n 's/.* after \([0-9]*\)$/\1/p' "$W/out")
-check "well before 800 chains (${loaded:-?} loaded)" "[ -n '$loaded' ] && [ '$loaded' -lt 100 ]"
+# At least one loads: it is setsockopt() that meets the limit, not socket().
+check "well before 800 chains (${loaded:-?} loaded)" \
+	"[ -n '$loaded' ] && [ '$loaded' -ge 1 ] && [ '$loaded' -lt 100 ]"
 check "no OOM kill in the cgroup" "! grep -q '^oom_kill [1-9]' $CG/memory.events"
 python3 - "$W/big.pem" "$PKI/srv.key" >"$W/out" 2>"$W/err" <<'PY'
 import socket, sys

@@ -397,6 +397,7 @@ check "trust load replaces the system anchors; trust show lists them" \
 	"has 'SSA Test CA' && has '1 anchors'"
 # The server on $PORT echoes: the client's upload comes back, then EOF.
 echo trusted >"$W/small"
+rm -f "$W/out"
 timeout 60 "$CLIENT" -u "$W/small" -o "$W/out" localhost "$PORT" </dev/null 2>"$W/err"
 check "a client without pinned anchors now trusts the test CA (exit $?)" "has trusted"
 "$SSACTL" trust load >"$W/out" 2>"$W/err"
