@@ -21,8 +21,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -299,15 +297,11 @@ TEST_F(dp, queued_tickets_are_not_readable)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLIN };
 	char buf[8];
-	int i, queued = 0;
+	int queued;
 
 	if (variant->version != TLS_VERSION_1_3)
 		SKIP(return, "TLS 1.2 tickets come inside the handshake");
-	for (i = 0; i < 200 && queued <= 0; i++) {
-		ASSERT_EQ(0, ioctl(self->fd, SIOCINQ, &queued));
-		if (queued <= 0)
-			usleep(50000);
-	}
+	queued = ssa_wait_queued(self->fd);
 	ASSERT_GT(queued, 0) TH_LOG("the peer's tickets never came");
 	EXPECT_EQ(0, poll(&p, 1, 0)) TH_LOG("revents 0x%x with %d bytes of tickets queued",
 					   p.revents, queued);

@@ -28,8 +28,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -219,22 +217,6 @@ static void expect_after(struct __test_metadata *_metadata, int fd, bool nonbloc
 	expect_after_tries(_metadata, fd, nonblock, 50);
 }
 
-/* Bytes queued on the TCP socket under kTLS, within 10 s: a record that
- * is only control data never makes poll() readable (ssa_rx_poll_idle()).
- */
-static int wait_queued(int fd)
-{
-	int i, queued = 0;
-
-	for (i = 0; i < 200 && queued <= 0; i++) {
-		if (ioctl(fd, SIOCINQ, &queued))
-			return -1;
-		if (queued <= 0)
-			usleep(50000);
-	}
-	return queued;
-}
-
 /* A NewSessionTicket header claiming 4,096 bytes, then silence: a
  * non-blocking reader gets EAGAIN at once and poll() shows nothing to
  * read, although the record is queued; a blocking one waits its
@@ -251,7 +233,7 @@ TEST_F(hostile, truncated_ticket_never_blocks)
 	ASSERT_EQ(0, hostile_start(_metadata, self, variant->nonblock, "nst-trunc", 0));
 	p.fd = self->fd;
 	/* Wait for the record to arrive, whatever the reader. */
-	ASSERT_GT(wait_queued(self->fd), 0);
+	ASSERT_GT(ssa_wait_queued(self->fd), 0);
 	EXPECT_EQ(0, poll(&p, 1, 0)) TH_LOG("revents %#x", p.revents);
 	for (i = 0; i < 3; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 static char selfdir[4096];
@@ -82,6 +84,25 @@ static inline int ssa_wait_listening(unsigned short port)
 		usleep(25000);
 	}
 	return -1;
+}
+
+/*
+ * Bytes queued on @fd's TCP socket, under kTLS (SIOCINQ), once there are
+ * any or after 10 s; -1 if the ioctl fails.  A record of control data
+ * only never makes an SSA socket poll readable: this is how a test waits
+ * for one.
+ */
+static inline int ssa_wait_queued(int fd)
+{
+	int i, queued = 0;
+
+	for (i = 0; i < 200 && queued <= 0; i++) {
+		if (ioctl(fd, SIOCINQ, &queued))
+			return -1;
+		if (queued <= 0)
+			usleep(50000);
+	}
+	return queued;
 }
 
 #endif /* _SSA_SELFTEST_H */
