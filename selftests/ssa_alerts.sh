@@ -56,24 +56,34 @@ wait_port() {
 	return 1
 }
 
-# expect JSON ALERT KEY: ALERT is "done" (the connection must work), or a
-# |-separated set of alert names; KEY the key it must be under.
-expect() {
-	python3 - "$@" <<'PY'
+# verdicts: lines "ALERT<TAB>KEY<TAB>JSON" in, one "0" (as expected) or
+# "1" out per line.  ALERT is "done" (the connection must work), or a
+# |-separated set of alert names; KEY the key it must be under.  One
+# process for all the cases: each start-up costs a second in the VM.
+verdicts() {
+	python3 -c '
 import json, sys
-r, want, key = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
-wants = want.split("|")
-if r.get("done") is True and "error" not in r and r.get("alert") is None:
-    ok = "done" in wants
-elif want == "silent":     # no answer to the peer's fatal alert, then a FIN
-    ok = r.get("alert") is None and r.get("close") == "fin" and "error" not in r
-elif want == "tls12":      # a TLS 1.2 ServerHello, and no alert after it
-    ok = r.get("version") == "TLSv1.2" and r.get("alert") is None and "error" not in r
-else:
-    ok = (r.get("alert") in wants and r.get("key") == key and
-          r.get("close") == "fin")
-sys.exit(0 if ok else 1)
-PY
+for line in sys.stdin:
+    want, key, r = line.rstrip("\n").split("\t", 2)
+    try:
+        r = json.loads(r)
+    except ValueError:
+        r = {"error": "no JSON from the peer"}
+    wants = want.split("|")
+    if r.get("done") is True and "error" not in r and r.get("alert") is None:
+        ok = "done" in wants
+    elif want == "silent":   # no answer to the peer fatal alert, then a FIN
+        ok = r.get("alert") is None and r.get("close") == "fin" and "error" not in r
+    elif want == "tls12":    # a TLS 1.2 ServerHello, and no alert after it
+        ok = r.get("version") == "TLSv1.2" and r.get("alert") is None and "error" not in r
+    else:
+        ok = r.get("alert") in wants and r.get("key") == key and r.get("close") == "fin"
+    print(0 if ok else 1, flush=True)'
+}
+
+# expect JSON ALERT KEY: one case's verdict, as an exit status.
+expect() {
+	[ "$(printf '%s\t%s\t%s\n' "$2" "$3" "$1" | verdicts)" = 0 ]
 }
 
 # ssa_client_to PORT: samples/ssa_client sends "ping" and keeps the answer
@@ -97,14 +107,14 @@ start_server "$PORT"
 start_server $((PORT + 1)) -V 2 -A "$PKI/ca.pem"
 
 # --- the SSA server against a hostile client --------------------------------
-# case  expected-alert  key  [port offset]
+# case  expected-alert  key  [port offset].  One peer process per port
+# runs its cases in turn, one connection each.
+sc=() sw=() sk=() so=()
 while read -r c want key off; do
 	[ -n "$c" ] || continue
-	out=$(timeout 60 python3 "$PEER" client "$c" --port $((PORT + ${off:-0})) \
-		--cert "$PKI/client.pem" --key "$PKI/client.key")
-	expect "$out" "$want" "$key"
-	tap $? "server: $c: $want${key:+ under the $key key}" "$out"
+	sc+=("$c") sw+=("$want") sk+=("${key:-}") so+=("${off:-0}")
 done <<'CASES'
+
 ok			done
 groups-hrr		done
 groups-grease		done
@@ -136,29 +146,41 @@ ok-split		done
 hello-60k-split		done
 empty-hs-record		unexpected_message|decode_error	application
 CASES
+for off in 0 1; do
+	list= k=0
+	for i in "${!sc[@]}"; do
+		[ "${so[$i]}" = "$off" ] || continue
+		list+=${list:+,}${sc[$i]} k=$((k + 1))
+	done
+	timeout $((60 * k)) python3 "$PEER" client "$list" --port $((PORT + off)) \
+		--cert "$PKI/client.pem" --key "$PKI/client.key" >"$W/peer.$off"
+done
+# Line j of peer.OFF is the j-th case on that port.
+declare -A seen=([0]=0 [1]=0)
+res=()
+for i in "${!sc[@]}"; do
+	o=${so[$i]}
+	seen[$o]=$((seen[$o] + 1))
+	res[$i]=$(sed -n "${seen[$o]}p" "$W/peer.$o")
+done
+for i in "${!sc[@]}"; do
+	printf '%s\t%s\t%s\n' "${sw[$i]}" "${sk[$i]}" "${res[$i]}"
+done | verdicts >"$W/verdicts"
+mapfile -t v <"$W/verdicts"
+for i in "${!sc[@]}"; do
+	k=${sk[$i]}
+	tap "${v[$i]:-1}" "server: ${sc[$i]}: ${sw[$i]}${k:+ under the $k key}" "${res[$i]}"
+done
 
 # --- the SSA client against a hostile server --------------------------------
+# One peer process serves the cases in turn, one SSA client each.
 echo ping >"$W/ping"
+cc=() cw=() ck=()
 while read -r c want key; do
 	[ -n "$c" ] || continue
-	p=$((PORT + 10 + n))
-	python3 "$PEER" server "$c" --port "$p" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
-		>"$W/peer.out" 2>&1 &
-	PIDS+=($!)
-	wait_port "$p"
-	ssa_client_to "$p"
-	wait "${PIDS[-1]}" 2>/dev/null
-	out=$(grep '^{' "$W/peer.out")
-	ok=1
-	if expect "$out" "$want" "$key"; then
-		# a failed handshake must fail the client, with the reason
-		if [ "$want" = done ]; then [ $rc = 0 ] && ok=0
-		else [ $rc != 0 ] && grep -q . "$W/client.err" && ok=0
-		fi
-	fi
-	tap $ok "client: $c: $want${key:+ under the $key key}" \
-		"$out $(tr '\n' ' ' <"$W/client.err")"
+	cc+=("$c") cw+=("$want") ck+=("${key:-}")
 done <<'CASES'
+
 ok			done
 ok-split		done
 finished-bitflip	decrypt_error		plaintext
@@ -172,6 +194,37 @@ group-not-offered	illegal_parameter	plaintext
 version-not-offered	illegal_parameter	plaintext
 hrr-not-offered		illegal_parameter	plaintext
 CASES
+p=$((PORT + 10)) res=() crc=() cerr=()
+python3 "$PEER" server "$(IFS=,; echo "${cc[*]}")" --port "$p" --cert "$PKI/srv.pem" \
+	--key "$PKI/srv.key" >"$W/peer.out" 2>&1 &
+PIDS+=($!)
+wait_port "$p"
+for i in "${!cc[@]}"; do
+	ssa_client_to "$p"
+	crc[$i]=$rc cerr[$i]=$(tr '\n' ' ' <"$W/client.err")
+	# the peer's line for this connection, once it has judged it
+	for j in $(seq 300); do
+		[ "$(grep -c '^{' "$W/peer.out")" -gt "$i" ] && break
+		sleep 0.1
+	done
+	res[$i]=$(grep '^{' "$W/peer.out" | sed -n "$((i + 1))p")
+done
+wait "${PIDS[-1]}" 2>/dev/null
+for i in "${!cc[@]}"; do
+	printf '%s\t%s\t%s\n' "${cw[$i]}" "${ck[$i]}" "${res[$i]}"
+done | verdicts >"$W/verdicts"
+mapfile -t v <"$W/verdicts"
+for i in "${!cc[@]}"; do
+	ok=1
+	if [ "${v[$i]:-1}" = 0 ]; then
+		# a failed handshake must fail the client, with the reason
+		if [ "${cw[$i]}" = done ]; then [ "${crc[$i]}" = 0 ] && ok=0
+		else [ "${crc[$i]}" != 0 ] && [ -n "${cerr[$i]// /}" ] && ok=0
+		fi
+	fi
+	k=${ck[$i]}
+	tap $ok "client: ${cc[$i]}: ${cw[$i]}${k:+ under the $k key}" "${res[$i]} ${cerr[$i]}"
+done
 
 # ssa_py_to_peer CASE PORT: lib/tls13_peer.py serves CASE on PORT; the
 # Python on stdin runs with "s", an SSA socket connected to it that has

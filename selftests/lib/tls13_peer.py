@@ -5,11 +5,12 @@ conformance tests (selftests/ssa_alerts.sh).  It runs the whole key
 schedule (RFC 8446 section 7) itself, so it can break one thing at a
 time, and it reads the answer under every key the peer could have used.
 
-  tls13_peer.py client --port P CASE [--sni NAME] [--cert C --key K]
-  tls13_peer.py server --port P CASE --cert C --key K
+  tls13_peer.py client --port P CASE[,CASE...] [--sni NAME] [--cert C --key K]
+  tls13_peer.py server --port P CASE[,CASE...] --cert C --key K
 
-The client connects to an SSA server; the server serves one SSA client
-(it prints READY once listening).  Either prints one line of JSON:
+The client connects to an SSA server, once per CASE; the server serves
+one SSA client per CASE, in turn (it prints READY once listening).
+Either prints one line of JSON per CASE:
   {"case": ..., "alert": "decrypt_error" | null, "key": "plaintext" |
    "handshake" | "application" | "none" | "undecryptable",
    "close": "fin" | "rst" | "open", "done": true|false, ...}
@@ -388,8 +389,12 @@ def client_hello(args, rnd, sid, shares, groups, suites=(0x1301, 0x1302, 0x1303)
 
 
 def run_client(args):
+    with socket.create_connection(("127.0.0.1", args.port), timeout=20) as sock:
+        return hello(args, sock)
+
+
+def hello(args, sock):
     case = args.case
-    sock = socket.create_connection(("127.0.0.1", args.port), timeout=20)
     conn = Conn(sock)
     rnd, sid = os.urandom(32), os.urandom(32)
     x = Share(X25519)
@@ -653,14 +658,23 @@ SERVER_CASES = {
 }
 
 
-def run_server(args):
+def listener(port):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", args.port))
+    ls.bind(("127.0.0.1", port))
     ls.listen(1)
     print("READY", flush=True)
     ls.settimeout(60)
+    return ls
+
+
+def run_server(args, ls):
     sock, _ = ls.accept()
+    with sock:      # closed before the next case's accept()
+        return serve(args, sock)
+
+
+def serve(args, sock):
     sock.settimeout(20)
     conn = Conn(sock)
     case = args.case
@@ -761,7 +775,8 @@ def run_server(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("role", choices=["client", "server"])
-    ap.add_argument("case", nargs="?", default="ok")
+    ap.add_argument("case", nargs="?", default="ok",
+                    help="a case, or several separated by commas: one connection each, in turn")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--sni", default="localhost")
     ap.add_argument("--cert")
@@ -773,14 +788,21 @@ def main():
         for k, v in cases.items():
             print(f"{k}\t{v}")
         return 0
-    if args.case not in cases:
-        print(json.dumps({"case": args.case, "error": "unknown case"}))
-        return 2
-    try:
-        res = run_client(args) if args.role == "client" else run_server(args)
-    except Exception as e:      # the line must come out whatever happened
-        res = {"case": args.case, "error": f"{type(e).__name__}: {e}"}
-    print(json.dumps(res), flush=True)
+    names = args.case.split(",")
+    for c in names:
+        if c not in cases:
+            print(json.dumps({"case": c, "error": "unknown case"}))
+            return 2
+    # One process for many cases: its start-up (the cryptography import)
+    # costs seconds in the VM, each case a fraction of that.
+    ls = listener(args.port) if args.role == "server" else None
+    for c in names:
+        args.case = c
+        try:
+            res = run_client(args) if ls is None else run_server(args, ls)
+        except Exception as e:      # the line must come out whatever happened
+            res = {"case": c, "error": f"{type(e).__name__}: {e}"}
+        print(json.dumps(res), flush=True)
     return 0
 
 
