@@ -340,7 +340,9 @@ static int ssa_hs_to_ktls(struct ssa_hs *hs)
 		err = ssa_tls12_traffic_keys(desc, hs->prf, hs->master, hs->randoms,
 					     hs->randoms + 32, &ck, &sk);
 	if (err) {
-		ssa_sock_set_error(ssk, "could not derive the traffic keys");
+		ssa_sock_set_error(ssk, err == -ENOMEM ?
+				   "out of memory deriving the traffic keys" :
+				   "could not derive the traffic keys");
 		goto out;
 	}
 	/* Sequence numbers from mbedTLS's own counters (design.rst §5 rule 4). */

@@ -77,6 +77,7 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 	case MBEDTLS_ERR_X509_ALLOC_FAILED:
 	case MBEDTLS_ERR_PK_ALLOC_FAILED:
 	case MBEDTLS_ERR_MPI_ALLOC_FAILED:
+	case MBEDTLS_ERR_MD_ALLOC_FAILED:
 		ssa_sock_set_error(ssk, "out of memory during the handshake");
 		return -ENOMEM;
 	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:

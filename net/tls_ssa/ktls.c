@@ -74,6 +74,18 @@ const struct ssa_cipher_desc *ssa_cipher_desc_find(u16 iana)
 	return NULL;
 }
 
+/* A key derivation's mbedTLS result as an errno: its HMAC state is
+ * allocated, and a failed allocation is ENOMEM, not a bad argument.
+ */
+static int ssa_keys_errno(int ret)
+{
+	if (!ret)
+		return 0;
+	if (ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+		return -ENOMEM;
+	return -EINVAL;
+}
+
 /* RFC 8446 7.1: HKDF-Expand-Label(Secret, Label, "", Length) */
 static int ssa_hkdf_expand_label(mbedtls_md_type_t md, const u8 *secret,
 				 size_t secret_len, const char *label,
@@ -96,7 +108,7 @@ static int ssa_hkdf_expand_label(mbedtls_md_type_t md, const u8 *secret,
 	ret = mbedtls_hkdf_expand(mbedtls_md_info_from_type(md), secret, secret_len,
 				  info, n, out, out_len);
 	memzero_explicit(info, sizeof(info));
-	return ret ? -EINVAL : 0;
+	return ssa_keys_errno(ret);
 }
 
 /**
@@ -106,7 +118,7 @@ static int ssa_hkdf_expand_label(mbedtls_md_type_t md, const u8 *secret,
  * @secret_len: its length (the suite's hash length)
  * @k: out: key and 12-byte IV (sequence number left as is)
  *
- * Return: 0 or -EINVAL.
+ * Return: 0, -ENOMEM or -EINVAL.
  */
 int ssa_tls13_traffic_keys(const struct ssa_cipher_desc *desc, const u8 *secret,
 			   size_t secret_len, struct ssa_traffic_keys *k)
@@ -132,7 +144,7 @@ int ssa_tls13_traffic_keys(const struct ssa_cipher_desc *desc, const u8 *secret,
  * @client: out: client_write key and fixed IV
  * @server: out: server_write key and fixed IV
  *
- * Return: 0 or -EINVAL.
+ * Return: 0, -ENOMEM or -EINVAL.
  */
 int ssa_tls12_traffic_keys(const struct ssa_cipher_desc *desc, int prf,
 			   const u8 *master, const u8 *client_random,
@@ -156,7 +168,7 @@ int ssa_tls12_traffic_keys(const struct ssa_cipher_desc *desc, int prf,
 		memcpy(server->iv, block + 2 * klen + fixed, fixed);
 	}
 	memzero_explicit(block, sizeof(block));
-	return ret ? -EINVAL : 0;
+	return ssa_keys_errno(ret);
 }
 
 /**
