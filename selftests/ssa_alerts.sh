@@ -56,7 +56,7 @@ wait_port() {
 	return 1
 }
 
-# verdicts: lines "ALERT<TAB>KEY<TAB>JSON" in, one "0" (as expected) or
+# verdicts: lines "CASE<TAB>ALERT<TAB>KEY<TAB>JSON" in, one "0" (as expected) or
 # "1" out per line.  ALERT is "done" (the connection must work), or a
 # |-separated set of alert names; KEY the key it must be under.  One
 # process for all the cases: each start-up costs a second in the VM.
@@ -64,11 +64,13 @@ verdicts() {
 	python3 -c '
 import json, sys
 for line in sys.stdin:
-    want, key, r = line.rstrip("\n").split("\t", 2)
+    case, want, key, r = line.rstrip("\n").split("\t", 3)
     try:
         r = json.loads(r)
     except ValueError:
         r = {"error": "no JSON from the peer"}
+    if r.get("case") != case:     # a line out of step judges nothing
+        r = {"error": "the peer line is for another case"}
     wants = want.split("|")
     if r.get("done") is True and "error" not in r and r.get("alert") is None:
         ok = "done" in wants
@@ -81,9 +83,9 @@ for line in sys.stdin:
     print(0 if ok else 1, flush=True)'
 }
 
-# expect JSON ALERT KEY: one case's verdict, as an exit status.
+# expect CASE JSON ALERT KEY: one case's verdict, as an exit status.
 expect() {
-	[ "$(printf '%s\t%s\t%s\n' "$2" "$3" "$1" | verdicts)" = 0 ]
+	[ "$(printf '%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$2" | verdicts)" = 0 ]
 }
 
 # ssa_client_to PORT: samples/ssa_client sends "ping" and keeps the answer
@@ -164,7 +166,7 @@ for i in "${!sc[@]}"; do
 	res[$i]=$(sed -n "${seen[$o]}p" "$W/peer.$o")
 done
 for i in "${!sc[@]}"; do
-	printf '%s\t%s\t%s\n' "${sw[$i]}" "${sk[$i]}" "${res[$i]}"
+	printf '%s\t%s\t%s\t%s\n' "${sc[$i]}" "${sw[$i]}" "${sk[$i]}" "${res[$i]}"
 done | verdicts >"$W/verdicts"
 mapfile -t v <"$W/verdicts"
 for i in "${!sc[@]}"; do
@@ -202,16 +204,18 @@ wait_port "$p"
 for i in "${!cc[@]}"; do
 	ssa_client_to "$p"
 	crc[$i]=$rc cerr[$i]=$(tr '\n' ' ' <"$W/client.err")
-	# the peer's line for this connection, once it has judged it
-	for j in $(seq 300); do
-		[ "$(grep -c '^{' "$W/peer.out")" -gt "$i" ] && break
+	# the peer's line for this connection, once it has judged it (its
+	# accept() waits 60 s at most; the cases that follow then fail)
+	t=$((SECONDS + 90))
+	while [ "$(grep -c '^{' "$W/peer.out")" -le "$i" ] && [ $SECONDS -lt $t ] &&
+	      kill -0 "${PIDS[-1]}" 2>/dev/null; do
 		sleep 0.1
 	done
 	res[$i]=$(grep '^{' "$W/peer.out" | sed -n "$((i + 1))p")
 done
 wait "${PIDS[-1]}" 2>/dev/null
 for i in "${!cc[@]}"; do
-	printf '%s\t%s\t%s\n' "${cw[$i]}" "${ck[$i]}" "${res[$i]}"
+	printf '%s\t%s\t%s\t%s\n' "${cc[$i]}" "${cw[$i]}" "${ck[$i]}" "${res[$i]}"
 done | verdicts >"$W/verdicts"
 mapfile -t v <"$W/verdicts"
 for i in "${!cc[@]}"; do
@@ -382,7 +386,7 @@ fi
 
 # The server is still whole: one more good handshake.
 out=$(timeout 60 python3 "$PEER" client ok --port "$PORT")
-expect "$out" done x
+expect ok "$out" done x
 tap $? "server: still serves after all of the above" "$out"
 
 echo "1..$n"

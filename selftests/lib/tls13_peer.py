@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 import socket
 import struct
 import sys
@@ -796,12 +797,18 @@ def main():
     # One process for many cases: its start-up (the cryptography import)
     # costs seconds in the VM, each case a fraction of that.
     ls = listener(args.port) if args.role == "server" else None
+
+    def overdue(signum, frame):
+        raise TimeoutError("the case took over 90 s")
+    signal.signal(signal.SIGALRM, overdue)
     for c in names:
         args.case = c
+        signal.alarm(90)    # a wedged case fails alone, not the whole batch
         try:
             res = run_client(args) if ls is None else run_server(args, ls)
         except Exception as e:      # the line must come out whatever happened
             res = {"case": c, "error": f"{type(e).__name__}: {e}"}
+        signal.alarm(0)
         print(json.dumps(res), flush=True)
     return 0
 
