@@ -53,24 +53,55 @@ next_port() { PORT=$((PORT + 1)); }
 # s_server OPTIONS...: an OpenSSL test server on $PORT
 s_server() {
 	next_port
-	openssl s_server -accept "$PORT" -naccept 1 -quiet "$@" >"$W/srv.log" 2>&1 &
+	openssl s_server -accept "$PORT" -naccept 1 -quiet "$@" >"$W/srv.log" 2>&1 7>&- 8>&- &
 	PIDS+=($!)
 	wait_port "$PORT"
 }
 
-# peer MODE OPTIONS...: the Python peer on $PORT; results in $W/peer.out
-peer() {
-	next_port
-	python3 "$PEER" "$1" --port "$PORT" "${@:2}" >"$W/peer.out" 2>&1 &
+# One Python process serves every tls_peer.py peer here (each start-up
+# costs seconds on the debug kernel): requests go down the fifo ctl,
+# "READY|FAILED|DONE PORT" answers come back up reply (lib/tls_peer.py).
+declare -A PEER_DONE=()
+peer_daemon() {
+	mkfifo "$W/ctl" "$W/reply" || return 1
+	python3 "$PEER" daemon "$W/ctl" "$W/reply" 2>"$W/daemon.err" &
 	PIDS+=($!)
-	PEER_PID=$!
-	wait_port "$PORT" || wait_port "$PORT"
+	# Read-write opens of a fifo never block, whichever side comes first;
+	# the daemon says HELLO once it listens to ctl.
+	exec 7<>"$W/ctl" 8<>"$W/reply"
+	local w
+	read -r -t 60 -u 8 w && [ "$w" = HELLO ]
 }
 
-client() { "$CLIENT" "$@" >"$W/out" 2>"$W/err"; }
+# peer_answer WORD PORT SECONDS: read answers until WORD PORT comes.
+peer_answer() {
+	local w p rest
+	[ "$1" != DONE ] || [ -z "${PEER_DONE[$2]:-}" ] || return 0
+	while read -r -t "$3" -u 8 w p rest; do
+		[ "$w" != DONE ] || PEER_DONE[$p]=1
+		[ "$p" = "$2" ] || continue
+		[ "$w" = "$1" ] && return 0
+		[ "$w" = FAILED ] && { echo "# peer on $p: $rest"; return 1; }
+	done
+	return 1
+}
+
+# peer MODE OPTIONS...: a peer on $PORT; results in $W/peer.out
+peer() {
+	next_port
+	rm -f "$W/peer.out"	# a peer still closing writes to its own copy
+	{ printf '%s' "$W/peer.out"; printf '\t%s' "$1" --port "$PORT" "${@:2}"; echo; } >&7
+	peer_answer READY "$PORT" 30
+}
+peer_wait() { peer_answer DONE "$PORT" "${1:-120}"; }	# the peer has finished
+peer_close() { printf '!close\t%s\n' "$PORT" >&7; }	# end its connection
+
+# (Children do not need the daemon's fifos: 7>&- 8>&-.)
+client() { "$CLIENT" "$@" >"$W/out" 2>"$W/err" 7>&- 8>&-; }
 
 echo "TAP version 13"
 "$HERE/lib/mkpki.sh" "$PKI" || { echo "Bail out! cannot make test certificates"; exit 1; }
+peer_daemon || { echo "Bail out! cannot start lib/tls_peer.py daemon"; exit 1; }
 [ -x "$CLIENT" ] || { echo "Bail out! $CLIENT not built"; exit 1; }
 SRV=(-cert "$PKI/srv.pem" -key "$PKI/srv.key")		# openssl s_server
 PSRV=(--cert "$PKI/srv.pem" --key "$PKI/srv.key")	# tls_peer.py
@@ -152,7 +183,7 @@ BIGSUM=$(sha256sum "$W/big" | cut -d' ' -f1)
 before=$(awk '/TlsTxSw /{print $2}' /proc/net/tls_stat)
 peer sink "${PSRV[@]}"
 client "${CA[@]}" -u "$W/big" localhost "$PORT"
-wait "$PEER_PID"
+peer_wait
 check "$BIG MiB upload with sendfile, hash matches, close_notify sent" \
 	"grep -q 'bytes=$((BIG << 20)) sha256=$BIGSUM close_notify=yes' $W/peer.out"
 after=$(awk '/TlsTxSw /{print $2}' /proc/net/tls_stat)
@@ -160,13 +191,13 @@ check "/proc/net/tls_stat TlsTxSw rose ($before -> $after)" "[ ${after:-0} -gt $
 
 peer source "${PSRV[@]}" --file "$W/big"
 client "${CA[@]}" -o "$W/got" localhost "$PORT"
-wait "$PEER_PID"
+peer_wait
 check "$BIG MiB download, hash matches, peer close_notify is EOF" \
 	"[ \"\$(sha256sum <$W/got | cut -d' ' -f1)\" = $BIGSUM ]"
 
 peer sink "${PSRV[@]}" --max 1.2
 client "${CA[@]}" -u "$W/big" -m 1.2 localhost "$PORT"
-wait "$PEER_PID"
+peer_wait
 check "$BIG MiB upload over TLS 1.2, hash matches" \
 	"grep -q 'bytes=$((BIG << 20)) sha256=$BIGSUM' $W/peer.out"
 
@@ -178,7 +209,7 @@ if command -v tcpdump >/dev/null; then
 	sleep 1
 	peer sink "${PSRV[@]}"
 	client "${CA[@]}" -u "$W/marked" localhost "$PORT"
-	wait "$PEER_PID"
+	peer_wait
 	sleep 0.5
 	kill "$TD"; wait "$TD" 2>/dev/null
 	check "capture on loopback: no plaintext on the wire" \
@@ -191,7 +222,7 @@ fi
 peer hold "${PSRV[@]}" --count 5
 client "${CA[@]}" -N -s -o "$W/got" localhost "$PORT" &
 CPID=$!
-sleep 1; kill "$PEER_PID" 2>/dev/null; wait "$CPID"
+sleep 1; peer_close; wait "$CPID"
 check "non-blocking connect completes through epoll" "grep -q 'version=TLSv1.3' $W/err"
 
 peer echo "${PSRV[@]}" --v6
@@ -200,12 +231,12 @@ check "IPv6, sendfile up, echo back, byte-exact" "cmp -s $W/got $W/marked"
 
 peer hold "${PSRV[@]}" --alpn h2,http/1.1
 client "${CA[@]}" -s -a h2 localhost "$PORT"
-kill "$PEER_PID" 2>/dev/null
+peer_close
 check "ALPN h2 selected" "grep -q 'alpn=\"h2\"' $W/err"
 
 peer hold --cert "$PKI/wild.pem" --key "$PKI/wild.key"
 client "${CA[@]}" -n www.example.test localhost "$PORT"
-rc=$?; kill "$PEER_PID" 2>/dev/null
+rc=$?; peer_close
 check "wildcard *.example.test matches www.example.test" "[ $rc = 0 ]"
 
 # --- failures: errno and TLS_ERROR in words ----------------------------------------------
@@ -220,8 +251,8 @@ expect() {
 	peer "${pargs[@]}"
 	client "${cargs[@]}" localhost "$PORT"
 	local rc=$?
-	kill "$PEER_PID" 2>/dev/null
-	wait "$PEER_PID" 2>/dev/null
+	peer_close
+	peer_wait 30
 	check "$name: $errno, \"$words\"" "[ $rc != 0 ] && grep -q '$errno' $W/err && grep -qi '$words' $W/err"
 }
 cert() { echo --cert "$PKI/$1.pem" --key "$PKI/$1.key"; }
@@ -278,10 +309,11 @@ time.sleep(0.5)
 s.close()
 PY
 t0=$(date +%s)
-timeout 10 tail --pid="$PEER_PID" -f /dev/null
+peer_wait 10
+ended=$?
 t=$(($(date +%s) - t0))
 check "closing mid-handshake abandons it: the server saw the end after ${t}s" \
-	"! kill -0 $PEER_PID 2>/dev/null && grep -q silent $W/peer.out"
+	"[ $ended = 0 ] && grep -q silent $W/peer.out"
 
 # A TLS 1.3 KeyUpdate from the peer: the 6.1 kernel's kTLS cannot change
 # keys, so the connection ends with a clear error instead of garbage.

@@ -4,6 +4,8 @@
 selftests.  Serves one connection, then prints one line of results.
 
   tls_peer.py MODE --port P [--cert C --key K] [options]
+  tls_peer.py daemon CTL REPLY
+
 
 Modes:
   sink     read to EOF; print "bytes=N sha256=H close_notify=yes|no"
@@ -16,6 +18,15 @@ Modes:
   straddle plain TCP: a TLS 1.3 ServerHello followed, in the same record,
            by an unprotected EncryptedExtensions (RFC 8446 5.1 violation)
 Prints "READY" on stdout once listening.
+
+daemon serves many peers from one process (each Python start-up costs
+seconds on the debug kernel).  It reads requests from the fifo CTL, one
+per line, fields separated by tabs:
+  OUT MODE --port P [options]  listen, answer "READY P" (or "FAILED P")
+                               on the fifo REPLY, serve one connection in
+                               a thread that writes its results to the
+                               file OUT, then answer "DONE P"
+  !close P                     end the connection on port P
 """
 import argparse
 import hashlib
@@ -23,6 +34,7 @@ import os
 import socket
 import ssl
 import sys
+import threading
 
 VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
             "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
@@ -51,7 +63,7 @@ def straddle_reply(hello):
     return b"\x16\x03\x03" + len(msgs).to_bytes(2, "big") + msgs
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode")
     ap.add_argument("--port", type=int, required=True)
@@ -64,17 +76,74 @@ def main():
     ap.add_argument("--alpn")
     ap.add_argument("--file")
     ap.add_argument("--count", type=int, default=0)
-    a = ap.parse_args()
+    return ap
 
+
+def listen(a):
     fam = socket.AF_INET6 if a.v6 else socket.AF_INET
     ls = socket.socket(fam, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("::1" if a.v6 else "127.0.0.1", a.port))
-    ls.listen(4)
-    print("READY", flush=True)
+    try:
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("::1" if a.v6 else "127.0.0.1", a.port))
+        ls.listen(4)
+    except OSError:
+        ls.close()
+        raise
     ls.settimeout(60)
-    conn, _ = ls.accept()
+    return ls
+
+
+class Conns:
+    """The daemon's connections by port, so that "!close" can end one:
+    it shuts the socket object down (never a bare fd, which a closed
+    socket could hand to another), before or after it is accepted."""
+
+    def __init__(self):
+        self.lock, self.socks, self.closing = threading.Lock(), {}, set()
+
+    def add(self, port, sock):
+        with self.lock:
+            self.socks[port] = sock
+            if port in self.closing:
+                self._shut(sock)
+
+    def close(self, port):
+        with self.lock:
+            self.closing.add(port)
+            if port in self.socks:
+                self._shut(self.socks[port])
+
+    def forget(self, port):
+        with self.lock:
+            self.socks.pop(port, None)
+            self.closing.discard(port)
+
+    @staticmethod
+    def _shut(sock):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+def serve(a, ls, out, conns=None):
+    """Accept one connection on ls and play mode a.mode; results to out."""
+    with ls:
+        conn, _ = ls.accept()
+    if conns is None:
+        return play_conn(a, conn, out, lambda sock: None)
+    try:
+        return play_conn(a, conn, out, lambda sock: conns.add(a.port, sock))
+    finally:
+        conns.forget(a.port)
+
+
+def play_conn(a, conn, out, register):
+    def say(text):
+        print(text, file=out, flush=True)
+
     conn.settimeout(60)
+    register(conn)
 
     if a.mode == "straddle":
         conn.sendall(straddle_reply(conn.recv(4096)))
@@ -83,7 +152,7 @@ def main():
         except OSError:
             pass
         conn.close()
-        print(a.mode, flush=True)
+        say(a.mode)
         return
 
     if a.mode in ("garbage", "hangup", "silent"):
@@ -99,7 +168,7 @@ def main():
             except OSError:
                 pass
         conn.close()
-        print(a.mode, flush=True)
+        say(a.mode)
         return
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -114,12 +183,21 @@ def main():
         ctx.set_ciphers(a.ciphers)
     if a.alpn:
         ctx.set_alpn_protocols(a.alpn.split(","))
-    try:
-        tls = ctx.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False)
-    except (ssl.SSLError, OSError) as e:
-        print("handshake-failed %s" % e, flush=True)
-        return
+    # wrap_socket moves conn's fd into the SSLSocket: "!close" must find
+    # that one before the handshake starts.
+    tls = ctx.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False,
+                          do_handshake_on_connect=False)
+    with tls:
+        register(tls)
+        try:
+            tls.do_handshake()
+        except (ssl.SSLError, OSError, ValueError) as e:
+            say("handshake-failed %s" % e)
+            return
+        play(a, tls, say)
 
+
+def play(a, tls, say):
     if a.mode == "sink":
         h, n, notify = hashlib.sha256(), 0, "yes"
         try:
@@ -128,7 +206,7 @@ def main():
                 n += len(d)
         except ssl.SSLEOFError:
             notify = "no"
-        print("bytes=%d sha256=%s close_notify=%s" % (n, h.hexdigest(), notify), flush=True)
+        say("bytes=%d sha256=%s close_notify=%s" % (n, h.hexdigest(), notify))
         try:
             tls.unwrap()
         except (ssl.SSLError, OSError):
@@ -143,7 +221,7 @@ def main():
                 tls.sendall(d)
                 n += len(d)
         tls.unwrap()
-        print("sent=%d" % n, flush=True)
+        say("sent=%d" % n)
     elif a.mode == "echo":
         n = 0
         try:
@@ -152,8 +230,8 @@ def main():
                 n += len(d)
             tls.unwrap()
         except (ssl.SSLError, OSError) as e:
-            print("echo-error %s" % e, flush=True)
-        print("echoed=%d" % n, flush=True)
+            say("echo-error %s" % e)
+        say("echoed=%d" % n)
     elif a.mode == "hold":
         tls.sendall(b"x" * a.count)
         try:
@@ -161,7 +239,54 @@ def main():
                 pass
         except (ssl.SSLError, OSError):
             pass
-        print("held", flush=True)
+        say("held")
+
+
+def daemon(ctl, reply):
+    lock, conns = threading.Lock(), Conns()
+    rep = open(reply, "w", buffering=1)
+
+    def answer(text):
+        with lock:
+            rep.write(text + "\n")
+
+    def run(a, ls, path):
+        try:
+            with open(path, "w", buffering=1) as out:
+                try:
+                    serve(a, ls, out, conns)
+                except Exception as e:      # the test reads the reason
+                    print("error %s: %s" % (type(e).__name__, e), file=out)
+        finally:
+            answer("DONE %d" % a.port)
+
+    answer("HELLO")
+    for line in open(ctl):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == "!close":
+            if len(f) == 2 and f[1].isdigit():
+                conns.close(int(f[1]))
+            continue
+        port = f[f.index("--port") + 1] if "--port" in f[:-1] else "?"
+        try:
+            a = parser().parse_args(f[1:])
+            ls = listen(a)
+        except (SystemExit, OSError, ValueError) as e:
+            answer("FAILED %s %s" % (port, e))
+            continue
+        threading.Thread(target=run, args=(a, ls, f[0]), daemon=True).start()
+        answer("READY %d" % a.port)
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "daemon":
+        daemon(sys.argv[2], sys.argv[3])
+        return 0
+    a = parser().parse_args()
+    ls = listen(a)
+    print("READY", flush=True)
+    serve(a, ls, sys.stdout)
+    return 0
 
 
 if __name__ == "__main__":
