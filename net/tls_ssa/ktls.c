@@ -81,7 +81,7 @@ static int ssa_keys_errno(int ret)
 {
 	if (!ret)
 		return 0;
-	if (ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+	if (ret == MBEDTLS_ERR_MD_ALLOC_FAILED)
 		return -ENOMEM;
 	return -EINVAL;
 }
@@ -168,6 +168,12 @@ int ssa_tls12_traffic_keys(const struct ssa_cipher_desc *desc, int prf,
 		memcpy(server->iv, block + 2 * klen + fixed, fixed);
 	}
 	memzero_explicit(block, sizeof(block));
+	/* With MBEDTLS_USE_PSA_CRYPTO the PRF reports every PSA failure
+	 * as HW_ACCEL_FAILED; its inputs here are fixed-size and valid, so
+	 * that is PSA running out of memory.
+	 */
+	if (ret == MBEDTLS_ERR_SSL_HW_ACCEL_FAILED)
+		return -ENOMEM;
 	return ssa_keys_errno(ret);
 }
 
