@@ -120,8 +120,8 @@ class Conns:
 
     @staticmethod
     def _shut(sock):
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
+        try:        # the socket's own, not SSLSocket's, which drops its TLS state
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
         except (OSError, ValueError, AttributeError):
             pass
 
