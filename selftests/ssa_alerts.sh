@@ -83,6 +83,17 @@ for line in sys.stdin:
     print(0 if ok else 1, flush=True)'
 }
 
+# judge CASES WANTS KEYS: the verdicts of res[i] against the arrays
+# named, one per case, into v[i].
+judge() {
+	local -n jc=$1 jw=$2 jk=$3
+	local i
+	for i in "${!jc[@]}"; do
+		printf '%s\t%s\t%s\t%s\n' "${jc[$i]}" "${jw[$i]}" "${jk[$i]}" "${res[$i]:-}"
+	done | verdicts >"$W/verdicts"
+	mapfile -t v <"$W/verdicts"
+}
+
 # expect CASE JSON ALERT KEY: one case's verdict, as an exit status.
 expect() {
 	[ "$(printf '%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$2" | verdicts)" = 0 ]
@@ -116,7 +127,6 @@ while read -r c want key off; do
 	[ -n "$c" ] || continue
 	sc+=("$c") sw+=("$want") sk+=("${key:-}") so+=("${off:-0}")
 done <<'CASES'
-
 ok			done
 groups-hrr		done
 groups-grease		done
@@ -148,27 +158,20 @@ ok-split		done
 hello-60k-split		done
 empty-hs-record		unexpected_message|decode_error	application
 CASES
-for off in 0 1; do
-	list= k=0
+res=()
+for off in $(printf '%s\n' "${so[@]}" | sort -un); do
+	idx=() list=
 	for i in "${!sc[@]}"; do
 		[ "${so[$i]}" = "$off" ] || continue
-		list+=${list:+,}${sc[$i]} k=$((k + 1))
+		idx+=("$i") list+=${list:+,}${sc[$i]}
 	done
-	timeout $((60 * k)) python3 "$PEER" client "$list" --port $((PORT + off)) \
-		--cert "$PKI/client.pem" --key "$PKI/client.key" >"$W/peer.$off"
+	timeout $((60 * ${#idx[@]})) python3 "$PEER" client "$list" --port $((PORT + off)) \
+		--cert "$PKI/client.pem" --key "$PKI/client.key" >"$W/peer.out"
+	# Line j is the j-th case on that port.
+	mapfile -t lines <"$W/peer.out"
+	for j in "${!idx[@]}"; do res[${idx[$j]}]=${lines[$j]:-}; done
 done
-# Line j of peer.OFF is the j-th case on that port.
-declare -A seen=([0]=0 [1]=0)
-res=()
-for i in "${!sc[@]}"; do
-	o=${so[$i]}
-	seen[$o]=$((seen[$o] + 1))
-	res[$i]=$(sed -n "${seen[$o]}p" "$W/peer.$o")
-done
-for i in "${!sc[@]}"; do
-	printf '%s\t%s\t%s\t%s\n' "${sc[$i]}" "${sw[$i]}" "${sk[$i]}" "${res[$i]}"
-done | verdicts >"$W/verdicts"
-mapfile -t v <"$W/verdicts"
+judge sc sw sk
 for i in "${!sc[@]}"; do
 	k=${sk[$i]}
 	tap "${v[$i]:-1}" "server: ${sc[$i]}: ${sw[$i]}${k:+ under the $k key}" "${res[$i]}"
@@ -182,7 +185,6 @@ while read -r c want key; do
 	[ -n "$c" ] || continue
 	cc+=("$c") cw+=("$want") ck+=("${key:-}")
 done <<'CASES'
-
 ok			done
 ok-split		done
 finished-bitflip	decrypt_error		plaintext
@@ -196,7 +198,7 @@ group-not-offered	illegal_parameter	plaintext
 version-not-offered	illegal_parameter	plaintext
 hrr-not-offered		illegal_parameter	plaintext
 CASES
-p=$((PORT + 10)) res=() crc=() cerr=()
+p=$((PORT + 10)) crc=() cerr=()
 python3 "$PEER" server "$(IFS=,; echo "${cc[*]}")" --port "$p" --cert "$PKI/srv.pem" \
 	--key "$PKI/srv.key" >"$W/peer.out" 2>&1 &
 PIDS+=($!)
@@ -211,13 +213,10 @@ for i in "${!cc[@]}"; do
 	      kill -0 "${PIDS[-1]}" 2>/dev/null; do
 		sleep 0.1
 	done
-	res[$i]=$(grep '^{' "$W/peer.out" | sed -n "$((i + 1))p")
 done
 wait "${PIDS[-1]}" 2>/dev/null
-for i in "${!cc[@]}"; do
-	printf '%s\t%s\t%s\t%s\n' "${cc[$i]}" "${cw[$i]}" "${ck[$i]}" "${res[$i]}"
-done | verdicts >"$W/verdicts"
-mapfile -t v <"$W/verdicts"
+mapfile -t res < <(grep '^{' "$W/peer.out")
+judge cc cw ck
 for i in "${!cc[@]}"; do
 	ok=1
 	if [ "${v[$i]:-1}" = 0 ]; then
