@@ -77,6 +77,16 @@ inject() {
 	echo 0 >"$DBG/fail_page_alloc/min-order"
 }
 
+# stat_zero NAME: wait up to 20 s for the module's stats counter NAME to be 0.
+stat_zero() {
+	local j
+	for j in $(seq 100); do
+		[ "$(sed -n "s/^$1 //p" "$FS/stats")" = 0 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # probability PERCENT: pause (0) or resume ($LEVEL) injection, counters kept.
 LEVEL=0
 probability() {
@@ -157,13 +167,10 @@ round() {
 	# Server side, a handshake and the hand-off under injection.
 	long_gone
 	[ -n "$LONG" ] || long_server
-	local before j
+	local before
 	# Abandoned handshakes of this round's client and server run on in
 	# the module's workers: let them end, or their faults count here.
-	for j in $(seq 50); do
-		[ "$(sed -n 's/^handshakes_in_flight //p' "$FS/stats")" = 0 ] && break
-		sleep 0.2
-	done
+	stat_zero handshakes_in_flight
 	before=$(faults_left)
 	"$HERE/lib/s_client_ping.sh" "$W/l$i.out" -connect "127.0.0.1:$PORT_LONG" \
 		-verify_return_error -CAfile "$PKI/ca.pem" -servername localhost
@@ -231,11 +238,7 @@ check "the server set up beforehand met faults in its handshakes ($long_faults)"
 crashed=$(cat "$W"/c*.rc "$W"/s*.rc | awk '$1 > 128 && $1 != 143' | wc -l)
 crashed=$((crashed + $(printf '%s\n' "${long_rcs[@]}" | awk '$1 > 128 && $1 != 143' | wc -l)))
 check "no client or server died of a signal" "[ $crashed = 0 ]"
-for _ in $(seq 100); do
-	[ "$(sed -n 's/^sockets_active //p' $FS/stats)" = 0 ] && break
-	sleep 0.2
-done
-check "sockets_active returns to 0" "[ \"\$(sed -n 's/^sockets_active //p' $FS/stats)\" = 0 ]"
+check "sockets_active returns to 0" "stat_zero sockets_active"
 
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"

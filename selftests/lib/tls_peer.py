@@ -6,7 +6,6 @@ selftests.  Serves one connection, then prints one line of results.
   tls_peer.py MODE --port P [--cert C --key K] [options]
   tls_peer.py daemon CTL REPLY
 
-
 Modes:
   sink     read to EOF; print "bytes=N sha256=H close_notify=yes|no"
   source   send --file, then close_notify; print "sent=N"
@@ -130,12 +129,11 @@ def serve(a, ls, out, conns=None):
     """Accept one connection on ls and play mode a.mode; results to out."""
     with ls:
         conn, _ = ls.accept()
-    if conns is None:
-        return play_conn(a, conn, out, lambda sock: None)
     try:
-        return play_conn(a, conn, out, lambda sock: conns.add(a.port, sock))
+        play_conn(a, conn, out, lambda sock: conns and conns.add(a.port, sock))
     finally:
-        conns.forget(a.port)
+        if conns:
+            conns.forget(a.port)
 
 
 def play_conn(a, conn, out, register):
