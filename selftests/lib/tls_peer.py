@@ -126,8 +126,12 @@ class Conns:
 
 
 def serve(a, ls, out, conns=None):
-    """Accept one connection on ls and play mode a.mode; results to out."""
+    """Accept one connection on ls and play mode a.mode; results to out.
+    A "!close" that comes before the client does shuts the listener down,
+    which ends the accept at once (EINVAL) instead of after its timeout."""
     with ls:
+        if conns:
+            conns.add(a.port, ls)
         conn, _ = ls.accept()
     try:
         play_conn(a, conn, out, lambda sock: conns and conns.add(a.port, sock))
