@@ -19,42 +19,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 PEER=$HERE/lib/tls13_peer.py
 FS=/sys/kernel/security/tls_ssa
-W=$(mktemp -d /tmp/ssa-alerts.XXXXXX)
-chmod 755 "$W"
-PIDS=()
-n=0 fail=0 skip=0
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	printf '[default]\n' >"$FS/policy" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-echo "TAP version 13"
-"$HERE/lib/mkpki.sh" "$W/pki" >/dev/null 2>&1 || { echo "Bail out! mkpki"; exit 1; }
+. "$HERE/lib/tap.sh" alerts
+on_exit() { printf '[default]\n' >"$FS/policy" 2>/dev/null; }
+"$HERE/lib/mkpki.sh" "$W/pki" >/dev/null 2>&1 || bail mkpki
 PKI=$W/pki
 # A peer that goes silent costs 5 s, not 30 (one write() per policy).
 printf '[default]\nhandshake_timeout = 5\n' >"$W/fast.conf"
 "$REPO/tools/ssactl/ssactl" policy load "$W/fast.conf" >/dev/null 2>&1 ||
 	echo "# policy locked: silent peers cost the default handshake timeout"
-
-tap() {	# tap OK DESCRIPTION [DETAIL]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else
-		fail=$((fail + 1)); echo "not ok $n $2"
-		[ -z "${3:-}" ] || echo "#   $3"
-	fi
-}
-
-wait_port() {
-	local i
-	for i in $(seq 100); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # verdicts: lines "CASE<TAB>ALERT<TAB>KEY<TAB>JSON" in, one "0" (as expected) or
 # "1" out per line.  ALERT is "done" (the connection must work), or a
@@ -114,7 +86,7 @@ start_server() {	# start_server PORT ARGS...: an echoing SSA server
 	"$REPO/samples/ssa_server" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e "$@" "$port" \
 		>>"$W/server.log" 2>&1 &
 	PIDS+=($!)
-	wait_port "$port"
+	wait_port "$port" 20 $!
 }
 start_server "$PORT"
 start_server $((PORT + 1)) -V 2 -A "$PKI/ca.pem"
@@ -202,7 +174,7 @@ p=$((PORT + 10)) crc=() cerr=()
 python3 "$PEER" server "$(IFS=,; echo "${cc[*]}")" --port "$p" --cert "$PKI/srv.pem" \
 	--key "$PKI/srv.key" >"$W/peer.out" 2>&1 &
 PIDS+=($!)
-wait_port "$p"
+wait_port "$p" 20 $!
 for i in "${!cc[@]}"; do
 	ssa_client_to "$p"
 	crc[$i]=$rc cerr[$i]=$(tr '\n' ' ' <"$W/client.err")
@@ -238,7 +210,7 @@ ssa_py_to_peer() {
 	python3 "$PEER" server "$1" --port "$2" --cert "$PKI/srv.pem" --key "$PKI/srv.key" \
 		>"$W/peer.out" 2>&1 &
 	peer=$!
-	wait_port "$2"
+	wait_port "$2" 20 $!
 	timeout 60 python3 -c '
 import errno, fcntl, select, socket, struct, sys, termios, time
 port, ca = int(sys.argv[1]), sys.argv[2]
@@ -333,7 +305,7 @@ for spec in "chain-40k 1300 done" "chain-60k 1900 done" "chain-100k 3100 fail"; 
 	openssl s_server -accept "$p" -naccept 1 -cert "$W/$1.pem" -key "$PKI/srv.key" \
 		-rev >"$W/s_server.out" 2>&1 </dev/null &
 	PIDS+=($!)
-	wait_port "$p"
+	wait_port "$p" 20 $!
 	ssa_client_to "$p"
 	kill "${PIDS[-1]}" 2>/dev/null
 	wait "${PIDS[-1]}" 2>/dev/null
@@ -360,7 +332,7 @@ if [ "$n61" -gt 0 ] && bigleaf chain-64k $((1900 + (65450 - n61) / 32)); then
 		python3 "$PEER" server "${c%%:*}" --port "$p" --cert "$W/chain-64k.pem" \
 			--key "$PKI/srv.key" >"$W/peer.out" 2>&1 &
 		PIDS+=($!)
-		wait_port "$p"
+		wait_port "$p" 20 $!
 		ssa_client_to "$p"
 		wait "${PIDS[-1]}" 2>/dev/null
 		[ $rc = 0 ] && grep -q pong "$W/client.out" && grep -q '"done": true' "$W/peer.out"
@@ -388,6 +360,4 @@ out=$(timeout 60 python3 "$PEER" client ok --port "$PORT")
 expect ok "$out" done x
 tap $? "server: still serves after all of the above" "$out"
 
-echo "1..$n"
-echo "# Totals: pass:$((n - fail - skip)) fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" = 0 ]
+tap_end

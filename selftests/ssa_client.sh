@@ -13,40 +13,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 CLIENT=$REPO/samples/ssa_client
 PEER=$HERE/lib/tls_peer.py
-W=$(mktemp -d /tmp/ssa-client.XXXXXX)
-chmod 755 "$W"
-PKI=$W/pki
 PORT=20000
-pass=0 fail=0 skip=0 n=0
-PIDS=()
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
-	[ -s "$W/err" ] && sed 's/^/#   /' "$W/err"
-	[ -s "$W/out" ] && head -c 600 "$W/out" | sed 's/^/#   out: /'
-	return 0
-}
-skp() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-
-# Wait until something listens on a local TCP port.
-wait_port() {
-	local i
-	for i in $(seq 100); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.05
-	done
-	return 1
-}
+. "$HERE/lib/tap.sh" client
+PKI=$W/pki
 
 next_port() { PORT=$((PORT + 1)); }
 
@@ -55,7 +24,7 @@ s_server() {
 	next_port
 	openssl s_server -accept "$PORT" -naccept 1 -quiet "$@" >"$W/srv.log" 2>&1 7>&- 8>&- &
 	PIDS+=($!)
-	wait_port "$PORT"
+	wait_port "$PORT" 20 $!
 }
 
 # One Python process serves every tls_peer.py peer here (each start-up
@@ -99,10 +68,9 @@ peer_close() { printf '!close\t%s\n' "$PORT" >&7; }	# end its connection
 # (Children do not need the daemon's fifos: 7>&- 8>&-.)
 client() { "$CLIENT" "$@" >"$W/out" 2>"$W/err" 7>&- 8>&-; }
 
-echo "TAP version 13"
-"$HERE/lib/mkpki.sh" "$PKI" || { echo "Bail out! cannot make test certificates"; exit 1; }
-peer_daemon || { echo "Bail out! cannot start lib/tls_peer.py daemon"; exit 1; }
-[ -x "$CLIENT" ] || { echo "Bail out! $CLIENT not built"; exit 1; }
+"$HERE/lib/mkpki.sh" "$PKI" || bail "cannot make test certificates"
+peer_daemon || bail "cannot start lib/tls_peer.py daemon"
+[ -x "$CLIENT" ] || bail "$CLIENT not built"
 SRV=(-cert "$PKI/srv.pem" -key "$PKI/srv.key")		# openssl s_server
 PSRV=(--cert "$PKI/srv.pem" --key "$PKI/srv.key")	# tls_peer.py
 CA=(-A "$PKI/ca.pem")
@@ -143,7 +111,7 @@ next_port
 gnutls-serv --http --port "$PORT" --x509certfile "$PKI/srv.pem" --x509keyfile "$PKI/srv.key" \
 	>"$W/gnutls.log" 2>&1 &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "gnutls-serv HTTP GET" "grep -qi 'gnutls' $W/out && grep -q 'version=TLSv1.3' $W/err"
 
@@ -324,12 +292,9 @@ next_port
  sleep 0.5; echo k; sleep 3) >"$W/cmd" &
 openssl s_server -accept "$PORT" -naccept 1 "${SRV[@]}" -tls1_3 <"$W/cmd" >"$W/srv.log" 2>&1 &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 client "${CA[@]}" -o /dev/null localhost "$PORT"
 check "peer KeyUpdate ends the connection: EPROTO, \"KeyUpdate\"" \
 	"[ $? != 0 ] && grep -q EPROTO $W/err && grep -q KeyUpdate $W/err"
 
-for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" = 0 ]
+tap_end

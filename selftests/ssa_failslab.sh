@@ -22,27 +22,11 @@ DBG=/sys/kernel/debug
 FS=/sys/kernel/security/tls_ssa
 ROUNDS=${SSA_FAILSLAB_ROUNDS:-6}
 PERCENT=${SSA_FAILSLAB_PERCENT:-2}
-n=0 pass=0 fail=0
-
-echo "TAP version 13"
-if [ ! -d $DBG/failslab ] || [ ! -d $DBG/fail_page_alloc ]; then
-	echo "1..0 # SKIP no failslab/fail_page_alloc in debugfs (not the debug kernel)"
-	exit 4
-fi
-W=$(mktemp -d /tmp/ssa-failslab.XXXXXX)
-PIDS=()
-cleanup() {
-	for f in failslab fail_page_alloc; do echo 0 >"$DBG/$f/probability"; done
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	rm -rf "$W"
-}
-trap cleanup EXIT
-check() {	# check NAME CONDITION...
-	n=$((n + 1))
-	if eval "$2"; then pass=$((pass + 1)); echo "ok $n $1"
-	else fail=$((fail + 1)); echo "not ok $n $1"; fi
-}
-"$HERE/lib/mkpki.sh" "$W/pki" >/dev/null 2>&1 || { echo "Bail out! mkpki"; exit 1; }
+. "$HERE/lib/tap.sh" failslab
+on_exit() { for f in failslab fail_page_alloc; do echo 0 >"$DBG/$f/probability"; done 2>/dev/null; }
+[ -d $DBG/failslab ] && [ -d $DBG/fail_page_alloc ] ||
+	skip_all "no failslab/fail_page_alloc in debugfs (not the debug kernel)"
+"$HERE/lib/mkpki.sh" "$W/pki" >/dev/null 2>&1 || bail mkpki
 PKI=$W/pki
 
 # The module's range, from /proc/modules: "tls_ssa SIZE REFS DEPS STATE ADDR".
@@ -94,26 +78,13 @@ probability() {
 	echo "$1" >"$DBG/fail_page_alloc/probability"
 }
 
-# listening PORT PID: wait until PORT listens; fail at once if PID is gone
-# (a server whose setup failed under injection; each fork is slow on the
-# debug kernel, so 30 polls of a server that died took 24 s).
-listening() {
-	local i
-	for i in $(seq 30); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
 PORT_OS=$((20000 + RANDOM % 10000))
 PORT_SSA=$((PORT_OS + 1))
 PORT_LONG=$((PORT_OS + 2))
 openssl s_server -accept "$PORT_OS" -quiet -www -cert "$PKI/srv.pem" -key "$PKI/srv.key" \
 	>/dev/null 2>&1 &
 PIDS+=($!)
-listening "$PORT_OS" $!
+wait_port "$PORT_OS" 20 $!
 
 # A server set up while injection is paused: a server started under it
 # nearly always fails in its setup (thousands of allocations parse its
@@ -136,7 +107,7 @@ long_server() {
 	LONG=$!
 	PIDS+=($LONG)
 	restarts=$((restarts + 1))
-	listening "$PORT_LONG" "$LONG"
+	wait_port "$PORT_LONG" 20 "$LONG"
 	probability "$LEVEL"
 }
 long_server
@@ -152,7 +123,7 @@ round() {
 	timeout -k 5 60 "$SERVER" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e -n 1 "$PORT_SSA" \
 		>"$W/s$i.out" 2>"$W/s$i.err" &
 	local sp=$!
-	listening "$PORT_SSA" "$sp" &&
+	wait_port "$PORT_SSA" 20 "$sp" &&
 		"$HERE/lib/s_client_ping.sh" "$W/sc$i.out" -connect "127.0.0.1:$PORT_SSA" \
 			-verify_return_error -CAfile "$PKI/ca.pem" -servername localhost
 	# A server still running here is stuck (it serves one client): 124.
@@ -186,9 +157,7 @@ round() {
 if ! inject "$PERCENT"; then
 	inject 0
 	check "the stacktrace filter takes tls_ssa's range" false
-	echo "1..$n"
-	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-	exit 1
+	tap_end
 fi
 t0=$(date +%s)
 for i in $(seq "$ROUNDS"); do round "$i"; done
@@ -240,6 +209,4 @@ crashed=$((crashed + $(printf '%s\n' "${long_rcs[@]}" | awk '$1 > 128 && $1 != 1
 check "no client or server died of a signal" "[ $crashed = 0 ]"
 check "sockets_active returns to 0" "stat_zero sockets_active"
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-[ "$fail" = 0 ]
+tap_end

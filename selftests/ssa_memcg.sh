@@ -13,34 +13,22 @@
 
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-W=$(mktemp -d /tmp/ssa-memcg.XXXXXX)
-PKI=$W/pki
 CG=/sys/fs/cgroup/ssa-memcg-test
-pass=0 fail=0 skip=0 n=0
-
-cleanup() {
-	[ -d "$CG" ] && { cat "$CG/cgroup.procs" 2>/dev/null | xargs -r kill -9 2>/dev/null;
-			  sleep 0.2; rmdir "$CG" 2>/dev/null; }
-	rm -rf "$W"
+. "$HERE/lib/tap.sh" memcg
+PKI=$W/pki
+on_exit() {
+	[ -d "$CG" ] || return 0
+	xargs -r kill -9 <"$CG/cgroup.procs" 2>/dev/null
+	sleep 0.2
+	rmdir "$CG" 2>/dev/null
 }
-trap cleanup EXIT
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
-	[ -s "$W/out" ] && head -c 800 "$W/out" | sed 's/^/#   out: /'
-	[ -s "$W/err" ] && head -c 800 "$W/err" | sed 's/^/#   err: /'
-	return 0
-}
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-totals() { echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"; }
 
 if ! grep -q cgroup2 /proc/mounts; then
 	mkdir -p /sys/fs/cgroup
 	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
 fi
 if ! grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-	echo "ok 1 no cgroup v2 memory controller # SKIP"
-	skip=1; totals; exit 0
+	skip_all "no cgroup v2 memory controller"
 fi
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p "$CG"
@@ -92,5 +80,4 @@ s.setsockopt(205, 89, sys.argv[2].encode())
 print("outside ok")
 PY
 check "outside the cgroup the same chain loads" "grep -q 'outside ok' $W/out"
-totals
-[ "$fail" -eq 0 ]
+tap_end

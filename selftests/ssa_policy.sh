@@ -17,41 +17,12 @@ SERVER=$(readlink -f "$REPO/samples/ssa_server")
 CLIENT=$(readlink -f "$REPO/samples/ssa_client")
 PYTHON=$(readlink -f "$(command -v python3)")
 FS=/sys/kernel/security/tls_ssa
-W=$(mktemp -d /tmp/ssa-policy.XXXXXX)
-chmod 755 "$W"
-PKI=$W/pki
 PORT=22000
-pass=0 fail=0 skip=0 n=0
-PIDS=()
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
+. "$HERE/lib/tap.sh" policy
+PKI=$W/pki
+on_exit() {
 	printf '[default]\n' >"$W/open.conf"
 	"$SSACTL" policy load "$W/open.conf" >/dev/null 2>&1
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
-	[ -s "$W/err" ] && head -c 800 "$W/err" | sed 's/^/#   err: /'
-	[ -s "$W/out" ] && head -c 800 "$W/out" | sed 's/^/#   out: /'
-	return 0
-}
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-has() { grep -q -- "$1" "$W/out"; }
-err_has() { grep -q -- "$1" "$W/err"; }
-
-wait_port() {
-	local i
-	for i in $(seq 200); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.05
-	done
-	return 1
 }
 
 # load NAME: write $W/NAME.conf (from stdin) and load it with ssactl
@@ -66,7 +37,7 @@ s_server() {
 	openssl s_server -accept "$PORT" -quiet -"$1" -cert "$PKI/srv.pem" -key "$PKI/srv.key" \
 		>/dev/null 2>&1 &
 	PIDS+=($!)
-	wait_port "$PORT"
+	wait_port "$PORT" 20 $!
 }
 
 # py_get PORT: an SSA client in Python (socket module only) against localhost
@@ -75,9 +46,8 @@ py_get() {
 		>"$W/out" 2>"$W/err" </dev/null
 }
 
-echo "TAP version 13"
-"$HERE/lib/mkpki.sh" "$PKI" || { echo "Bail out! cannot make test certificates"; exit 1; }
-[ -d "$FS" ] || { echo "Bail out! $FS missing"; exit 1; }
+"$HERE/lib/mkpki.sh" "$PKI" || bail "cannot make test certificates"
+[ -d "$FS" ] || bail "$FS missing"
 chmod -R a+rX "$W"
 
 # --- securityfs and ssactl basics -------------------------------------------------
@@ -179,7 +149,7 @@ PORT=$((PORT + 1))
 openssl s_server -accept "$PORT" -quiet -cert "$PKI/self.pem" -key "$PKI/self.key" \
 	>/dev/null 2>&1 &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 load open <<EOF
 [default]
 EOF
@@ -222,7 +192,7 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('127.0.0.1', $PORT)); s.listen(8)
 c = s.accept(); time.sleep(30)" &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 load timeout <<EOF
 [default]
 [app "$CLIENT"]
@@ -246,7 +216,7 @@ mkdir -p "$W/root" && echo granted >"$W/root/index.html" && chmod -R a+rX "$W/ro
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$SERVER" -r "$W/root" \
 	-c "$PKI/srv.pem" -k "$W/granted.key" -n 1 "$PORT" >"$W/srv.out" 2>&1 &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 curl -sS --cacert "$PKI/ca.pem" "https://localhost:$PORT/index.html" >"$W/out" 2>"$W/err"
 check "a granted root-only key serves for the profile's program, run as nobody" "has granted"
 # try_key.py: does this program get the granted key?
@@ -278,7 +248,7 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Urm sh -c "
 mount --bind $W/secret.key $W/granted.key &&
 exec $SERVER -r $W/root -c $PKI/srv.pem -k $W/granted.key -n 1 $PORT" >"$W/srv.out" 2>&1 &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 curl -sS --cacert "$PKI/ca.pem" "https://localhost:$PORT/index.html" >"$W/out" 2>"$W/err"
 check "a key bind-mounted over the granted path is not what the kernel loads" \
 	"has granted || { cat $W/srv.out >>$W/err; false; }"
@@ -291,7 +261,7 @@ EOF
 PORT=$((PORT + 1))
 "$SERVER" -c "$PKI/srv.pem" -k "$PKI/srv.key" -e "$PORT" >/dev/null 2>&1 &
 PIDS+=($!)
-wait_port "$PORT"
+wait_port "$PORT" 20 $!
 head -c $((1 << 20)) /dev/urandom >"$W/blob"
 # 100 handshakes at once: on the debug kernel they take longer than the
 # default 30 s to get through two emulated CPUs.
@@ -442,7 +412,7 @@ print("dgram ok")' >"$W/out" 2>>"$W/err"
 		nok "AppArmor: the test profile loads"
 	fi
 else
-	skip=$((skip + 1)); n=$((n + 1)); echo "ok $n AppArmor is not enabled in this kernel # SKIP"
+	skp "AppArmor" "not enabled in this kernel"
 fi
 
 # --- lock (last: it holds until reboot) ---------------------------------------------------------
@@ -453,5 +423,4 @@ check "after lock, the policy cannot change" "err_has 'locked'"
 "$SSACTL" trust load "$PKI/ca.pem" >"$W/out" 2>"$W/err"
 check "nor the trust store" "err_has 'not permitted'"
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+tap_end

@@ -16,39 +16,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 SERVER=$REPO/samples/ssa_server
 CLIENT=$REPO/samples/ssa_client
-W=$(mktemp -d /tmp/ssa-server.XXXXXX)
-chmod 755 "$W"
-PKI=$W/pki
 PORT=21000
-pass=0 fail=0 skip=0 n=0
-PIDS=()
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"
-	[ -s "$W/err" ] && head -c 800 "$W/err" | sed 's/^/#   err: /'
-	[ -s "$W/out" ] && head -c 800 "$W/out" | sed 's/^/#   out: /'
-	[ -n "${SLOG:-}" ] && [ -s "$SLOG" ] && tail -5 "$SLOG" | sed 's/^/#   server: /'
-	return 0
-}
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-
-wait_port() {
-	local i
-	for i in $(seq 200); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.05
-	done
-	return 1
-}
+. "$HERE/lib/tap.sh" server
+PKI=$W/pki
+nok_extra() { [ -n "${SLOG:-}" ] && [ -s "$SLOG" ] && tail -5 "$SLOG" | sed 's/^/#   server: /'; }
 
 # server ARGS...: an ssa_server on a new $PORT serving $W/root, log in $SLOG
 server() {
@@ -57,7 +28,7 @@ server() {
 	"$SERVER" -r "$W/root" -s "$@" "$PORT" >"$SLOG" 2>&1 &
 	PIDS+=($!)
 	SPID=$!
-	wait_port "$PORT"
+	wait_port "$PORT" 20 "$SPID"
 }
 stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
 
@@ -86,11 +57,9 @@ with socket.create_connection(("127.0.0.1", port)) as raw:
         print(body.decode())
 PY
 }
-has() { grep -q -- "$1" "$W/out"; }
 
-echo "TAP version 13"
-"$HERE/lib/mkpki.sh" "$PKI" || { echo "Bail out! cannot make test certificates"; exit 1; }
-[ -x "$SERVER" ] && [ -x "$CLIENT" ] || { echo "Bail out! samples not built"; exit 1; }
+"$HERE/lib/mkpki.sh" "$PKI" || bail "cannot make test certificates"
+[ -x "$SERVER" ] && [ -x "$CLIENT" ] || bail "samples not built"
 mkdir -p "$W/root"
 echo "hello from the kernel" >"$W/root/index.html"
 chmod -R a+rX "$W"
@@ -552,5 +521,4 @@ while read -r verdict name; do
 done <"$W/out"
 grep -q . "$W/out" || nok "credential checks ran"
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+tap_end
