@@ -48,14 +48,21 @@ deps:
 	@tools/testing/mbedtls-tree $(MBEDTLS_SRC) $(MBEDTLS_TREE) >/dev/null
 	@ln -sfn $(MBEDTLS_TREE) crypto/mbedtls
 
+# The module builds in a copy of its sources under the cache
+# (tools/testing/shadow-tree), which keeps the objects of unchanged files
+# from one checkout to the next: a fresh clone recompiles what changed,
+# not the hundred files of mbedTLS.
+shadow_dir = $(SSA_CACHE)/build/$(if $(KDIR),kdir-$(shell echo '$(abspath $(KDIR))' | md5sum | cut -c1-12),$(kver))
 module: deps
-	$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m modules
+	@tools/testing/shadow-tree $(CURDIR) $(MBEDTLS_TREE) $(shadow_dir)
+	$(MAKE) -C $(kdir) M=$(shadow_dir) CONFIG_TLS_SSA=m modules
+	@cp -f $(shadow_dir)/tls_ssa.ko tls_ssa.ko
 	@cp -f tls_ssa.ko tls_ssa-$(kver).ko
 	$(MAKE) -C $(kdir) M=$(CURDIR)/tools/testing/vmtest modules
 
-# Another kernel's module, built in a shadow tree of symlinks under the
-# cache so its objects do not displace the default kernel's (both builds
-# would otherwise share crypto/mbedtls's objects):
+# Another kernel's module, built in its own shadow tree under the cache
+# as the default one is, so the two sets of objects do not displace
+# each other:
 #   make module-shadow KVER=6.12     (a series or a full release)
 shadow_kver = $(shell tools/testing/setup-deps --kver $(KVER) --quiet | sed -n 's/^KVER=//p')
 module-shadow: deps
@@ -150,7 +157,7 @@ checkpatch:
 clean:
 	-$(MAKE) -C $(kdir) M=$(CURDIR) CONFIG_TLS_SSA=m clean 2>/dev/null
 	-$(MAKE) -C $(kdir) M=$(CURDIR)/tools/testing/vmtest clean 2>/dev/null
-	rm -f $(SSACTL) $(SELFTESTS) $(SAMPLES) tls_ssa-*.ko
+	rm -f $(SSACTL) $(SELFTESTS) $(SAMPLES) tls_ssa.ko tls_ssa-*.ko
 
 samples/%: samples/%.c include/uapi/linux/tls_ssa.h
 	$(CC) $(USER_CFLAGS) -o $@ $<
