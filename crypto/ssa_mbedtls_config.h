@@ -96,6 +96,7 @@
 /* --- X.509 --------------------------------------------------------------- */
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_X509_CRL_PARSE_C
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 
 /* --- TLS ----------------------------------------------------------------- */
