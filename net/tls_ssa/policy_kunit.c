@@ -58,6 +58,9 @@ static const struct ssa_pol_case ssa_pol_cases[] = {
 	{ "[default]\nmax_handshakes_per_user = 65537\n", -EINVAL, 2, "1 to 65536" },
 	{ "[default]\nmax_handshakes_per_address = x\n", -EINVAL, 2, "1 to 65536" },
 	{ "[default]\ngrant = relative/path\n", -EINVAL, 2, "absolute" },
+	{ "[default]\nrevocation = hard-fail\n[app \"/a\"]\nrevocation = off\n", 0, 0, NULL },
+	{ "[default]\nrevocation = hard\n", -EINVAL, 2, "off, soft-fail or hard-fail" },
+	{ "[default]\nrevocation =\n", -EINVAL, 2, "missing value" },
 	{ "[default]\nmin_version = 1.3\nmax_version = 1.2\n", -EINVAL, 0, "above max_version" },
 	{ "[default]\nmax_version = 1.2\n[app \"/x\"]\nciphers = TLS_AES_128_GCM_SHA256\n",
 	  -EINVAL, 0, "allowed TLS version" },
@@ -194,6 +197,11 @@ static void ssa_pol_naive(const struct ssa_policy *p, const char *exe,
 	if (a && (a->set & SSA_POL_K_MAX_HS_PER_ADDRESS) &&
 	    a->max_handshakes_per_address < out->max_handshakes_per_address)
 		out->max_handshakes_per_address = a->max_handshakes_per_address;
+	/* The strictest mode either side names. */
+	for (v = SSA_POL_REV_OFF; v < SSA_POL_REV_COUNT; v++)
+		if (v == d->revocation ||
+		    (a && (a->set & SSA_POL_K_REVOCATION) && v == a->revocation))
+			out->revocation = v;
 }
 
 static void ssa_pol_random_settings(struct ssa_pol_settings *s, u32 *seed, bool full)
@@ -202,7 +210,7 @@ static void ssa_pol_random_settings(struct ssa_pol_settings *s, u32 *seed, bool 
 
 	*seed = *seed * 1103515245 + 12345;
 	r = *seed;
-	s->set = full ? (1u << 13) - 1 : (r >> 3) & ((1u << 13) - 1);
+	s->set = full ? (1u << 14) - 1 : (r >> 3) & ((1u << 14) - 1);
 	s->min_version = (r & 1) ? SSA_POL_TLS13 : SSA_POL_TLS12;
 	s->max_version = (r & 2) ? SSA_POL_TLS13 : SSA_POL_TLS12;
 	*seed = *seed * 1103515245 + 12345;
@@ -217,6 +225,7 @@ static void ssa_pol_random_settings(struct ssa_pol_settings *s, u32 *seed, bool 
 	s->max_handshakes_total = 1 + (*seed >> 3) % 5000;
 	s->max_handshakes_per_user = 1 + (*seed >> 5) % 5000;
 	s->max_handshakes_per_address = 1 + (*seed >> 7) % 5000;
+	s->revocation = (*seed >> 9) % SSA_POL_REV_COUNT;
 }
 
 static void ssa_pol_intersection(struct kunit *test)

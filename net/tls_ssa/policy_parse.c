@@ -185,7 +185,7 @@ void ssa_pol_settings_defaults(struct ssa_pol_settings *d)
 		 SSA_POL_K_APP_TRUST_ANCHORS | SSA_POL_K_SESSION_TTL |
 		 SSA_POL_K_HANDSHAKE_TIMEOUT | SSA_POL_K_MAX_HANDSHAKES |
 		 SSA_POL_K_MAX_HS_TOTAL | SSA_POL_K_MAX_HS_PER_USER |
-		 SSA_POL_K_MAX_HS_PER_ADDRESS;
+		 SSA_POL_K_MAX_HS_PER_ADDRESS | SSA_POL_K_REVOCATION;
 	d->min_version = SSA_POL_TLS12;
 	d->max_version = SSA_POL_TLS13;
 	d->ciphers = SSA_ALL(ssa_ciphers_count);
@@ -199,6 +199,7 @@ void ssa_pol_settings_defaults(struct ssa_pol_settings *d)
 	d->max_handshakes_total = 16384;
 	d->max_handshakes_per_user = 4096;
 	d->max_handshakes_per_address = 1024;
+	d->revocation = SSA_POL_REV_SOFT;
 }
 
 /* --- parsing -------------------------------------------------------------- */
@@ -327,6 +328,12 @@ static int ssa_pol_list(struct ssa_pol_parser *ps, const struct ssa_name *tbl,
 }
 
 /* One "key = value" line of the current section. */
+const char *const ssa_pol_rev_names[SSA_POL_REV_COUNT] = {
+	[SSA_POL_REV_OFF] = "off",
+	[SSA_POL_REV_SOFT] = "soft-fail",
+	[SSA_POL_REV_HARD] = "hard-fail",
+};
+
 static int ssa_pol_key(struct ssa_pol_parser *ps, const char *k, const char *v)
 {
 	struct ssa_pol_settings *s = ps->cur;
@@ -371,6 +378,8 @@ static int ssa_pol_key(struct ssa_pol_parser *ps, const char *k, const char *v)
 		bit = SSA_POL_K_MAX_HS_PER_USER;
 	else if (!strcmp(k, "max_handshakes_per_address"))
 		bit = SSA_POL_K_MAX_HS_PER_ADDRESS;
+	else if (!strcmp(k, "revocation"))
+		bit = SSA_POL_K_REVOCATION;
 	else
 		return ssa_pol_fail(ps, "unknown key", k);
 	if (s->set & bit)
@@ -443,6 +452,15 @@ static int ssa_pol_key(struct ssa_pol_parser *ps, const char *k, const char *v)
 		s->max_handshakes_per_address = u;
 		if (ret)
 			return ssa_pol_fail(ps, "max_handshakes_per_address must be 1 to 65536, got", v);
+		break;
+	case SSA_POL_K_REVOCATION:
+		for (u = 0; u < ARRAY_SIZE(ssa_pol_rev_names); u++)
+			if (!strcmp(v, ssa_pol_rev_names[u]))
+				break;
+		if (u == ARRAY_SIZE(ssa_pol_rev_names))
+			return ssa_pol_fail(ps, "revocation must be off, soft-fail or hard-fail, got",
+					    v);
+		s->revocation = u;
 		break;
 	}
 	return 0;
@@ -595,6 +613,8 @@ int ssa_policy_parse(const char *text, size_t len, struct ssa_policy *p,
 			d->max_handshakes_per_user = b->max_handshakes_per_user;
 		if (!(d->set & SSA_POL_K_MAX_HS_PER_ADDRESS))
 			d->max_handshakes_per_address = b->max_handshakes_per_address;
+		if (!(d->set & SSA_POL_K_REVOCATION))
+			d->revocation = b->revocation;
 		d->set = b->set;
 	}
 	return ssa_pol_check(&ps);
@@ -668,6 +688,8 @@ static void ssa_pol_put_section(struct ssa_pol_out *o, const struct ssa_pol_sett
 		ssa_pol_put_uint(o, "max_handshakes_per_user", s->max_handshakes_per_user);
 	if (s->set & SSA_POL_K_MAX_HS_PER_ADDRESS)
 		ssa_pol_put_uint(o, "max_handshakes_per_address", s->max_handshakes_per_address);
+	if (s->set & SSA_POL_K_REVOCATION)
+		ssa_pol_put(o, "revocation", ssa_pol_rev_names[s->revocation]);
 	for (i = 0; i < g->n; i++)
 		ssa_pol_put(o, "grant", g->path[i]);
 }
@@ -735,7 +757,8 @@ static unsigned int ssa_umin(unsigned int a, unsigned int b)
  * Each key of the profile can only narrow the default: the higher minimum
  * version, the lower maximum, the common suites, groups and signature
  * schemes, verification if either requires it, pinning only if both
- * allow it, the shorter TTL and timeout, the lower handshake bound.
+ * allow it, the shorter TTL and timeout, the lower handshake bound, the
+ * stricter revocation mode.
  */
 void ssa_policy_effective(const struct ssa_policy *p, const char *exe,
 			  struct ssa_pol_settings *out)
@@ -775,6 +798,8 @@ void ssa_policy_effective(const struct ssa_policy *p, const char *exe,
 	if (s->set & SSA_POL_K_MAX_HS_PER_ADDRESS)
 		out->max_handshakes_per_address = ssa_umin(out->max_handshakes_per_address,
 							   s->max_handshakes_per_address);
+	if ((s->set & SSA_POL_K_REVOCATION) && s->revocation > out->revocation)
+		out->revocation = s->revocation;
 }
 
 /**

@@ -69,7 +69,21 @@ enum {
 	SSA_POL_K_MAX_HS_TOTAL		= 1u << 10,
 	SSA_POL_K_MAX_HS_PER_USER	= 1u << 11,
 	SSA_POL_K_MAX_HS_PER_ADDRESS	= 1u << 12,
+	SSA_POL_K_REVOCATION		= 1u << 13,
 };
+
+/* What the administrator's CRLs are for (struct ssa_pol_settings.revocation),
+ * in the order of strictness.
+ */
+enum {
+	SSA_POL_REV_OFF,	/* not consulted */
+	SSA_POL_REV_SOFT,	/* a revoked certificate fails; no usable CRL passes */
+	SSA_POL_REV_HARD,	/* each certificate needs a usable CRL of its issuer */
+	SSA_POL_REV_COUNT
+};
+
+/* Their names in the policy text: "off", "soft-fail", "hard-fail". */
+extern const char *const ssa_pol_rev_names[SSA_POL_REV_COUNT];
 
 /**
  * struct ssa_pol_settings - one section's settings (or an effective set)
@@ -87,6 +101,7 @@ enum {
  * @max_handshakes_total: concurrent handshakes on the machine
  * @max_handshakes_per_user: concurrent client handshakes per user
  * @max_handshakes_per_address: concurrent server handshakes per peer address
+ * @revocation: SSA_POL_REV_*
  */
 struct ssa_pol_settings {
 	unsigned int set;
@@ -103,6 +118,7 @@ struct ssa_pol_settings {
 	unsigned int max_handshakes_total;
 	unsigned int max_handshakes_per_user;
 	unsigned int max_handshakes_per_address;
+	int revocation;
 };
 
 /**
