@@ -254,8 +254,8 @@ int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns)
 	if (ssa_mbedtls_sent_alert(&hs->ssl) == MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW)
 		ssa_sock_set_error(hs->ssk, "peer sent a record longer than TLS allows (record_overflow)");
 	ret = err;
-	if (ret == -EKEYREJECTED && hs->nc_why)
-		ssa_sock_set_error(hs->ssk, "certificate verify failed: %s", hs->nc_why);
+	if (ret == -EKEYREJECTED && hs->why)
+		ssa_sock_set_error(hs->ssk, "certificate verify failed: %s", hs->why);
 	return ret;
 }
 
@@ -295,7 +295,7 @@ static int ssa_hs_keep_results(struct ssa_hs *hs)
 	if (hs->server && mbedtls_ssl_get_verify_result(&hs->ssl)) {
 		mbedtls_ssl_send_alert_message(&hs->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
 					       MBEDTLS_SSL_ALERT_MSG_BAD_CERT);
-		ssa_sock_set_error(ssk, "certificate verify failed: %s", hs->nc_why ?:
+		ssa_sock_set_error(ssk, "certificate verify failed: %s", hs->why ?:
 				   ssa_verify_reason(mbedtls_ssl_get_verify_result(&hs->ssl),
 						     ssa_hs_self_signed(hs)));
 		return -EKEYREJECTED;
@@ -372,6 +372,7 @@ void ssa_hs_free(struct ssa_hs *hs)
 	mbedtls_ssl_free(&hs->ssl);
 	mbedtls_ssl_config_free(&hs->conf);
 	ssa_trust_put(hs->trust);
+	ssa_crl_put(hs->crls);
 	ssa_session_peer_free(&hs->offered);
 	kvfree_sensitive(hs, sizeof(*hs));
 }
@@ -421,6 +422,9 @@ int ssa_hs_begin(struct ssa_sock *ssk, struct socket *sock, struct ssa_hs **hs_o
 		err = -EKEYREJECTED;
 		goto fail;
 	}
+	if (hs->trust && hs->revocation != SSA_POL_REV_OFF)
+		hs->crls = ssa_crl_get();
+	hs->terms.crl_gen = ssa_crl_gen(hs->crls);
 	if (!hs->server)
 		hs->cache = ssa_session_key(ssk, hs->trust, &hs->terms, hs->sess_key);
 	ret = ssa_hs_setup(hs);

@@ -38,7 +38,10 @@
  * @nc_n: entries in @nc
  * @nc_depth: depth of the last certificate the verify callback saw
  * @nc_skip: the chain already fails: no name constraint checks
- * @nc_why: the name constraint the chain broke, in words, or NULL
+ * @why: what the chain broke that the flags cannot say (a name
+ *	constraint, a missing CRL), in words, or NULL
+ * @crls: the CRLs this handshake checks against, or NULL
+ * @revocation: the policy's revocation mode (SSA_POL_REV_*)
  * @secret_len: length of the TLS 1.3 traffic secrets
  * @c_secret: client_application_traffic_secret_0
  * @s_secret: server_application_traffic_secret_0
@@ -75,7 +78,9 @@ struct ssa_hs {
 	u8 nc_n;
 	int nc_depth;
 	bool nc_skip;
-	const char *nc_why;
+	const char *why;
+	struct ssa_crl_set *crls;
+	int revocation;
 	size_t secret_len;
 	u8 c_secret[64];
 	u8 s_secret[64];

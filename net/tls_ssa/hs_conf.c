@@ -40,7 +40,7 @@ static void ssa_verify_nc(struct ssa_hs *hs, const mbedtls_x509_crt *crt, int de
 	if (depth >= hs->nc_depth) {
 		hs->nc_n = 0;
 		hs->nc_skip = false;
-		hs->nc_why = NULL;
+		hs->why = NULL;
 	}
 	hs->nc_depth = depth;
 	/* A chain that fails already is not worth the work. */
@@ -61,8 +61,39 @@ static void ssa_verify_nc(struct ssa_hs *hs, const mbedtls_x509_crt *crt, int de
 			hs->nc[hs->nc_n].p = nc, hs->nc[hs->nc_n++].len = len;
 	}
 	if (why) {
-		hs->nc_why = why;
+		hs->why = why;
 		hs->nc_skip = true;
+		*flags |= MBEDTLS_X509_BADCERT_OTHER;
+	}
+}
+
+/* Revocation (crl.c): mbedTLS checked each certificate below the top of
+ * the chain (the trust anchor) against its issuer's CRLs (patch 0010),
+ * and flagged a revoked one, and CRLs it could not use.  The policy says
+ * what an unusable CRL, or none, means: soft-fail lets the certificate
+ * pass, hard-fail does not.  A revoked certificate fails in both.  Runs
+ * before the name constraints, which a chain with flags skips: a CRL
+ * soft-fail forgives must not switch them off.
+ */
+static void ssa_verify_revocation(struct ssa_hs *hs, const mbedtls_x509_crt *crt, bool top,
+				  u32 *flags)
+{
+	const u32 unusable = MBEDTLS_X509_BADCRL_NOT_TRUSTED | MBEDTLS_X509_BADCRL_EXPIRED |
+			     MBEDTLS_X509_BADCRL_FUTURE | MBEDTLS_X509_BADCRL_BAD_MD |
+			     MBEDTLS_X509_BADCRL_BAD_PK;
+
+	if (*flags & MBEDTLS_X509_BADCERT_REVOKED)
+		ssa_stat_inc(SSA_STAT_REVOKED);
+	if (hs->revocation == SSA_POL_REV_SOFT) {
+		*flags &= ~unusable;
+		return;
+	}
+	if (hs->revocation != SSA_POL_REV_HARD || top || (*flags & unusable))
+		return;
+	if (!ssa_crl_from_issuer(hs->crls, crt)) {
+		/* The flags say it better if anything else is wrong. */
+		if (!*flags && !hs->why)
+			hs->why = "no CRL of the certificate's issuer is loaded (revocation = hard-fail)";
 		*flags |= MBEDTLS_X509_BADCERT_OTHER;
 	}
 }
@@ -71,7 +102,9 @@ static void ssa_verify_nc(struct ssa_hs *hs, const mbedtls_x509_crt *crt, int de
 static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags)
 {
 	struct ssa_hs *hs = ctx;
+	bool top = depth >= hs->nc_depth;	/* the first call of a walk */
 
+	ssa_verify_revocation(hs, crt, top, flags);
 	ssa_verify_nc(hs, crt, depth, flags);
 
 	if (depth == 0 && !hs->server) {
@@ -110,6 +143,7 @@ int ssa_hs_policy(struct ssa_hs *hs)
 	ssk->session_ttl = min_t(int, ssk->session_ttl, pol.session_ttl);
 	hs->verify = pol.verify;
 	hs->terms.verify = pol.verify;
+	hs->revocation = pol.revocation;
 	hs->terms.sigalgs = pol.sigalgs;
 	for (i = 0, n = 0; i < ssa_sigalgs_count && n < ARRAY_SIZE(hs->sig_algs) - 1; i++)
 		if (pol.sigalgs & BIT(i))
@@ -176,10 +210,14 @@ static int ssa_hs_setup_server(struct ssa_hs *hs)
 	mbedtls_ssl_conf_sni(&hs->conf, ssa_sni_cb, hs);
 	mbedtls_ssl_conf_authmode(&hs->conf, ssa_authmode[ssk->peer_auth]);
 	if (hs->trust) {
-		mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
+		mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust),
+					  ssa_crl_list(hs->crls));
 		mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
 	}
-	if (tickets && ssk->session_ttl > 0)
+	/* A resumed session skips the client's certificate, and with it
+	 * the CRLs loaded since the ticket was made: no tickets then.
+	 */
+	if (tickets && ssk->session_ttl > 0 && !(hs->crls && ssk->peer_auth != TLS_PEER_AUTH_NONE))
 		mbedtls_ssl_conf_session_tickets_cb(&hs->conf, mbedtls_ssl_ticket_write,
 						    mbedtls_ssl_ticket_parse, tickets);
 	return 0;
@@ -196,7 +234,7 @@ static int ssa_hs_setup_client(struct ssa_hs *hs)
 	/* "verify = none" is the administrator's explicit choice (policy). */
 	mbedtls_ssl_conf_authmode(&hs->conf, hs->verify ? MBEDTLS_SSL_VERIFY_REQUIRED :
 							 MBEDTLS_SSL_VERIFY_NONE);
-	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), NULL);
+	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), ssa_crl_list(hs->crls));
 	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
 	mbedtls_ssl_conf_session_tickets(&hs->conf, hs->cache ?
 					 MBEDTLS_SSL_SESSION_TICKETS_ENABLED :

@@ -305,3 +305,26 @@ int ssa_policy_trust_replace(const char *pem, size_t len)
 	mutex_unlock(&ssa_policy_lock);
 	return ret;
 }
+
+/**
+ * ssa_policy_crl_replace() - replace the CRLs, as far as "lock" allows
+ * @pem: the new CRLs, NUL-terminated (trimmed in place)
+ * @len: its length
+ *
+ * Locked, CRLs can still be refreshed (they must be, before their
+ * nextUpdate) but no issuer's CRL can go or get older.  Cached sessions
+ * are forgotten after a replacement.
+ *
+ * Return: as ssa_crl_replace().
+ */
+int ssa_policy_crl_replace(char *pem, size_t len)
+{
+	int ret;
+
+	mutex_lock(&ssa_policy_lock);
+	ret = ssa_crl_replace(pem, len, ssa_locked);
+	mutex_unlock(&ssa_policy_lock);
+	if (!ret)
+		ssa_session_flush();
+	return ret;
+}

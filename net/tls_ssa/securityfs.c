@@ -7,6 +7,8 @@
  *   last_error   why the last policy write failed, with its line
  *   trust        read: the system anchors (subject, expiry); write: a PEM
  *                bundle that replaces them
+ *   crl          read: the CRLs in use, one key=value line each; write:
+ *                PEM CRLs that replace them (none: no CRL)
  *   connections  one line per live SSA socket (CAP_NET_ADMIN)
  *   stats        counters (CAP_NET_ADMIN)
  *   version      module and mbedTLS versions
@@ -30,7 +32,7 @@
 #define SSA_TRUST_TEXT_MAX	(4 << 20)
 
 static struct dentry *ssa_fs_dir;
-static struct dentry *ssa_fs_files[7];
+static struct dentry *ssa_fs_files[8];
 
 static bool ssa_fs_admin(void)
 {
@@ -68,6 +70,23 @@ static char *ssa_fs_text(const char __user *ubuf, size_t count, loff_t *ppos, si
 	return buf;
 }
 
+/* A text write: copied in whole, given to @apply, zeroed and freed. */
+static ssize_t ssa_fs_write(const char __user *ubuf, size_t count, loff_t *ppos, size_t max,
+			    int (*apply)(char *text, size_t len))
+{
+	char *text = ssa_fs_text(ubuf, count, ppos, max);
+	int ret;
+
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	ret = apply(text, count);
+	kvfree_sensitive(text, count + 1);
+	if (ret)
+		return ret;
+	*ppos = count;
+	return count;
+}
+
 /* --- policy, last_error -------------------------------------------------------- */
 
 static int ssa_fs_policy_show(struct seq_file *m, void *v)
@@ -86,20 +105,15 @@ static int ssa_fs_policy_open(struct inode *inode, struct file *file)
 	return single_open(file, ssa_fs_policy_show, NULL);
 }
 
+static int ssa_fs_policy_apply(char *text, size_t len)
+{
+	return ssa_policy_load(text, len);
+}
+
 static ssize_t ssa_fs_policy_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
-	char *text = ssa_fs_text(ubuf, count, ppos, SSA_POL_TEXT_MAX);
-	int ret;
-
-	if (IS_ERR(text))
-		return PTR_ERR(text);
-	ret = ssa_policy_load(text, count);
-	kvfree(text);
-	if (ret)
-		return ret;
-	*ppos = count;
-	return count;
+	return ssa_fs_write(ubuf, count, ppos, SSA_POL_TEXT_MAX, ssa_fs_policy_apply);
 }
 
 static const struct file_operations ssa_fs_policy_fops = {
@@ -127,20 +141,15 @@ static int ssa_fs_trust_open(struct inode *inode, struct file *file)
 	return single_open(file, ssa_trust_show, NULL);
 }
 
+static int ssa_fs_trust_apply(char *text, size_t len)
+{
+	return ssa_policy_trust_replace(text, len);
+}
+
 static ssize_t ssa_fs_trust_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	char *text = ssa_fs_text(ubuf, count, ppos, SSA_TRUST_TEXT_MAX);
-	int ret;
-
-	if (IS_ERR(text))
-		return PTR_ERR(text);
-	ret = ssa_policy_trust_replace(text, count);
-	kvfree_sensitive(text, count + 1);
-	if (ret)
-		return ret;
-	*ppos = count;
-	return count;
+	return ssa_fs_write(ubuf, count, ppos, SSA_TRUST_TEXT_MAX, ssa_fs_trust_apply);
 }
 
 static const struct file_operations ssa_fs_trust_fops = {
@@ -150,6 +159,31 @@ static const struct file_operations ssa_fs_trust_fops = {
 	.llseek = seq_lseek,
 	.release = single_release,
 	.write = ssa_fs_trust_write,
+};
+
+/* --- crl ---------------------------------------------------------------------- */
+
+static int ssa_fs_crl_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ssa_crl_show, NULL);
+}
+
+/* Under "lock" CRLs can be refreshed, not dropped or made older
+ * (ssa_policy_crl_replace()): they must be renewed before their nextUpdate.
+ */
+static ssize_t ssa_fs_crl_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	return ssa_fs_write(ubuf, count, ppos, SSA_TRUST_TEXT_MAX, ssa_policy_crl_replace);
+}
+
+static const struct file_operations ssa_fs_crl_fops = {
+	.owner = THIS_MODULE,
+	.open = ssa_fs_crl_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = ssa_fs_crl_write,
 };
 
 /* --- stats, version ---------------------------------------------------------- */
@@ -253,6 +287,7 @@ void ssa_securityfs_init(void)
 		{ "policy", 0644, &ssa_fs_policy_fops },
 		{ "last_error", 0444, &ssa_fs_error_fops },
 		{ "trust", 0644, &ssa_fs_trust_fops },
+		{ "crl", 0644, &ssa_fs_crl_fops },
 		{ "connections", 0400, &ssa_fs_conns_fops },
 		{ "stats", 0400, &ssa_fs_stats_fops },
 		{ "version", 0444, &ssa_fs_version_fops },

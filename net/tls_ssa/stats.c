@@ -75,6 +75,7 @@ static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
 	[SSA_STAT_FAIL_ABORTED] = "failed_aborted",
 	[SSA_STAT_FAIL_POLICY] = "failed_policy",
 	[SSA_STAT_FAIL_OTHER] = "failed_other",
+	[SSA_STAT_REVOKED] = "revoked_certificates",
 };
 
 /**
@@ -94,13 +95,16 @@ long ssa_stat_read(enum ssa_stat s)
  */
 void ssa_stats_show(struct seq_file *m)
 {
-	unsigned int i;
+	unsigned int i, crls, stale;
 
+	ssa_crl_stats(&crls, &stale);
 	seq_printf(m, "sockets_active %ld\n", ssa_sock_count());
 	seq_printf(m, "state_bytes %zu\n", ssa_sock_state_bytes());
 	seq_printf(m, "handshake_context_bytes %zu\n", ssa_hs_context_bytes());
 	for (i = 0; i < SSA_STAT_COUNT; i++)
 		seq_printf(m, "%s %ld\n", ssa_stat_names[i], ssa_stat_read(i));
+	seq_printf(m, "crls_loaded %u\n", crls);
+	seq_printf(m, "crls_stale %u\n", stale);
 }
 
 /* --- securityfs "connections" ---------------------------------------------------- */

@@ -242,6 +242,7 @@ enum ssa_stat {
 	SSA_STAT_FAIL_ABORTED,
 	SSA_STAT_FAIL_POLICY,
 	SSA_STAT_FAIL_OTHER,
+	SSA_STAT_REVOKED,	/* certificates found revoked */
 	SSA_STAT_COUNT,
 };
 
@@ -334,6 +335,21 @@ int ssa_trust_show(struct seq_file *m, void *v);
 void ssa_trust_init(void);
 void ssa_trust_exit(void);
 
+/* --- crl.c: the administrator's revocation lists ----------------------------- */
+
+struct ssa_crl_set;
+struct mbedtls_x509_crl;
+struct mbedtls_x509_crt;
+struct ssa_crl_set *ssa_crl_get(void);
+void ssa_crl_put(struct ssa_crl_set *s);
+struct mbedtls_x509_crl *ssa_crl_list(struct ssa_crl_set *s);
+u64 ssa_crl_gen(const struct ssa_crl_set *s);
+bool ssa_crl_from_issuer(const struct ssa_crl_set *s, const struct mbedtls_x509_crt *crt);
+int ssa_crl_replace(char *pem, size_t len, bool locked);
+int ssa_crl_show(struct seq_file *m, void *v);
+void ssa_crl_stats(unsigned int *loaded, unsigned int *stale);
+void ssa_crl_exit(void);
+
 /* --- cred.c: own certificates and keys ------------------------------------- */
 
 struct mbedtls_x509_crt;
@@ -379,6 +395,7 @@ char *ssa_policy_profile(struct file *exe);
 bool ssa_policy_may_use(const char *exe, const char *path);
 void ssa_policy_lock_down(void);
 int ssa_policy_trust_replace(const char *pem, size_t len);
+int ssa_policy_crl_replace(char *pem, size_t len);
 void ssa_securityfs_init(void);
 void ssa_securityfs_exit(void);
 
@@ -391,11 +408,13 @@ struct mbedtls_ssl_context;
  * @policy_gen: the policy's generation (ssa_policy_for_gen())
  * @sigalgs: signature schemes allowed (bitmask over ssa_sigalgs[])
  * @verify: the peer's chain and name were verified
+ * @crl_gen: the CRLs it was checked against (ssa_crl_gen()), 0 for none
  */
 struct ssa_session_terms {
 	u64 policy_gen;
 	u32 sigalgs;
 	u32 verify;
+	u64 crl_gen;
 };
 
 bool ssa_session_key(const struct ssa_sock *ssk, struct ssa_trust *trust,

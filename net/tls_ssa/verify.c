@@ -149,6 +149,8 @@ bool ssa_cert_matches_peer(const mbedtls_x509_crt *crt, const char *host,
  */
 const char *ssa_verify_reason(u32 flags, bool self_signed)
 {
+	if (flags & MBEDTLS_X509_BADCERT_REVOKED)
+		return "certificate has been revoked (a CRL of its issuer lists it)";
 	if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
 		return "hostname mismatch";
 	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
@@ -164,6 +166,13 @@ const char *ssa_verify_reason(u32 flags, bool self_signed)
 	if (flags & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
 		     MBEDTLS_X509_BADCERT_BAD_KEY))
 		return "weak or unsupported certificate signature or key";
+	if (flags & MBEDTLS_X509_BADCRL_EXPIRED)
+		return "the CRL of the certificate's issuer is out of date (revocation = hard-fail)";
+	if (flags & MBEDTLS_X509_BADCRL_FUTURE)
+		return "the CRL of the certificate's issuer is not yet valid (revocation = hard-fail)";
+	if (flags & (MBEDTLS_X509_BADCRL_NOT_TRUSTED | MBEDTLS_X509_BADCRL_BAD_MD |
+		     MBEDTLS_X509_BADCRL_BAD_PK))
+		return "the CRL of the certificate's issuer does not verify (revocation = hard-fail)";
 	if (flags & MBEDTLS_X509_BADCERT_MISSING)
 		return "no certificate from the peer";
 	if (flags & MBEDTLS_X509_BADCERT_SKIP_VERIFY)
