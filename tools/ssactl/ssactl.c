@@ -9,6 +9,9 @@
  *   ssactl policy show            the active policy
  *   ssactl trust load [BUNDLE]    replace the system trust anchors
  *   ssactl trust show             anchors: subject and expiry
+ *   ssactl crl load FILE|DIR...   replace the CRLs (PEM or DER)
+ *   ssactl crl show               CRLs: issuer, next update, entries
+ *   ssactl crl clear              no CRL
  *   ssactl conns                  live SSA sockets, like ss
  *   ssactl stats                  handshake counters
  *   ssactl status                 module, kernel, kTLS
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -240,6 +244,8 @@ static void json_settings(const struct ssa_pol_settings *s, const struct ssa_pol
 		jw_int("max_handshakes_per_user", s->max_handshakes_per_user);
 	if (s->set & SSA_POL_K_MAX_HS_PER_ADDRESS)
 		jw_int("max_handshakes_per_address", s->max_handshakes_per_address);
+	if (s->set & SSA_POL_K_REVOCATION)
+		jw_str("revocation", ssa_pol_rev_names[s->revocation]);
 	jw_open("grants", '[');
 	for (i = 0; i < g->n; i++)
 		jw_str(NULL, g->path[i]);
@@ -462,6 +468,299 @@ static int do_trust_show(int argc, char **argv)
 	return 0;
 }
 
+/* --- crl ---------------------------------------------------------------------- */
+
+#define CRL_BEGIN	"-----BEGIN X509 CRL-----"
+#define CRL_END		"-----END X509 CRL-----"
+
+/* A growing text. */
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static int text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->len + n + 1) * 2;
+		char *p = realloc(t->p, cap);
+
+		if (!p)
+			return -ENOMEM;
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+	return 0;
+}
+
+/* DER as a PEM block, 64 columns of base64. */
+static int crl_pem_of_der(struct text *t, const unsigned char *d, size_t n)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char line[68];
+	size_t i, col = 0;
+	int err = text_add(t, CRL_BEGIN "\n", strlen(CRL_BEGIN) + 1);
+
+	for (i = 0; !err && i < n; i += 3) {
+		unsigned int v = d[i] << 16 | (i + 1 < n ? d[i + 1] << 8 : 0) |
+				 (i + 2 < n ? d[i + 2] : 0);
+
+		line[col++] = b64[v >> 18 & 63];
+		line[col++] = b64[v >> 12 & 63];
+		line[col++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		line[col++] = i + 2 < n ? b64[v & 63] : '=';
+		if (col == 64 || i + 3 >= n) {
+			line[col++] = '\n';
+			err = text_add(t, line, col);
+			col = 0;
+		}
+	}
+	return err ?: text_add(t, CRL_END "\n", strlen(CRL_END) + 1);
+}
+
+/* The CRLs of one file, PEM blocks or one DER CRL, appended to @t as PEM;
+ * the number of CRLs, or -1 with a message.
+ */
+static int crl_add_file(struct text *t, const char *file)
+{
+	size_t len;
+	char *buf = slurp(file, &len), *b, *e;
+	int n = 0;
+
+	if (!buf) {
+		fprintf(stderr, "ssactl: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	for (b = strstr(buf, CRL_BEGIN); b; b = strstr(e, CRL_BEGIN)) {
+		e = strstr(b, CRL_END);
+		if (!e)
+			break;
+		e += strlen(CRL_END);
+		if (text_add(t, b, e - b) || text_add(t, "\n", 1))
+			goto nomem;
+		n++;
+	}
+	if (!n && len > 2 && (unsigned char)buf[0] == 0x30) {
+		if (crl_pem_of_der(t, (unsigned char *)buf, len))
+			goto nomem;
+		n = 1;
+	}
+	free(buf);
+	if (!n)
+		fprintf(stderr, "ssactl: %s: no CRL in it (neither PEM nor DER)\n", file);
+	return n ? n : -1;
+nomem:
+	free(buf);
+	fprintf(stderr, "ssactl: %s: out of memory\n", file);
+	return -1;
+}
+
+static int crl_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory's *.crl and *.pem files (not symbolic links, such as
+ * c_rehash's): in name order, so a load is reproducible.
+ */
+static int crl_add_dir(struct text *t, const char *dir)
+{
+	char **names = NULL, path[4096];
+	size_t n = 0, i;
+	struct dirent *d;
+	int total = 0, r;
+	DIR *dp = opendir(dir);
+
+	if (!dp) {
+		fprintf(stderr, "ssactl: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((d = readdir(dp))) {
+		size_t l = strlen(d->d_name);
+		char **nn;
+
+		if (d->d_name[0] == '.' || l < 5 || (strcmp(d->d_name + l - 4, ".crl") &&
+						     strcmp(d->d_name + l - 4, ".pem")))
+			continue;
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (!nn || !(nn[n] = strdup(d->d_name))) {
+			names = nn ?: names;
+			total = -1;
+			fprintf(stderr, "ssactl: %s: out of memory\n", dir);
+			break;
+		}
+		names = nn;
+		n++;
+	}
+	closedir(dp);
+	if (total == 0 && n)
+		qsort(names, n, sizeof(*names), crl_name_cmp);
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (total >= 0 && !lstat(path, &st) && S_ISREG(st.st_mode)) {
+			r = crl_add_file(t, path);
+			total = r < 0 ? -1 : total + r;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return total;
+}
+
+static int crl_write(const char *text, size_t len, int count, char **files, int nfiles)
+{
+	int ret = write_whole(SSA_FS "/crl", text, len), i;
+
+	if (json) {
+		jw_open(NULL, '{');
+		jw_open("files", '[');
+		for (i = 0; i < nfiles; i++)
+			jw_str(NULL, files[i]);
+		jw_close(']');
+		jw_int("crls", ret ? 0 : count);
+		jw_bool("loaded", !ret);
+		if (ret)
+			jw_str("error", strerror(-ret));
+		jw_close('}');
+	} else if (ret) {
+		fprintf(stderr, "ssactl: CRLs not loaded: %s (the kernel log says why)\n",
+			strerror(-ret));
+	} else {
+		printf("%d CRLs loaded\n", count);
+	}
+	return ret ? 1 : 0;
+}
+
+static int do_crl_load(int argc, char **argv)
+{
+	struct text t = { 0 };
+	int i, n = 0, r = 0, ret;
+	struct stat st;
+
+	if (argc < 1) {
+		fprintf(stderr, "ssactl: crl load needs files or directories\n");
+		return 2;
+	}
+	if (need_module())
+		return 1;
+	for (i = 0; i < argc && r >= 0; i++) {
+		if (stat(argv[i], &st)) {
+			fprintf(stderr, "ssactl: %s: %s\n", argv[i], strerror(errno));
+			r = -1;
+		} else {
+			r = S_ISDIR(st.st_mode) ? crl_add_dir(&t, argv[i]) :
+						  crl_add_file(&t, argv[i]);
+			n += r;
+		}
+	}
+	if (r < 0 || !n) {
+		if (r >= 0)
+			fprintf(stderr, "ssactl: no CRL found (ssactl crl clear removes them all)\n");
+		if (json) {
+			jw_open(NULL, '{');
+			jw_str("error", "no CRL loaded: the files do not hold CRLs");
+			jw_close('}');
+		}
+		free(t.p);
+		return 1;
+	}
+	ret = crl_write(t.p, t.len, n, argv, argc);
+	free(t.p);
+	return ret;
+}
+
+static int do_crl_clear(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	return crl_write("\n", 1, 0, NULL, 0);
+}
+
+/* A "key=value" field of a line of securityfs "crl"; the issuer is last
+ * and runs to the end of the line.
+ */
+static const char *crl_field(const char *line, const char *key, char *buf, size_t size)
+{
+	size_t kl = strlen(key);
+	const char *p = line, *v;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return NULL;
+		if (!strncmp(p, key, kl) && p[kl] == '=')
+			break;
+		if (!strncmp(p, "issuer=", 7))
+			return NULL;
+		p += strcspn(p, " ");
+	}
+	v = p + kl + 1;
+	if (!strcmp(key, "issuer"))
+		return v;
+	snprintf(buf, size, "%.*s", (int)strcspn(v, " "), v);
+	return buf;
+}
+
+static int do_crl_show(int argc, char **argv)
+{
+	char *text, *line, *save = NULL, next[32], rev[16], stale[4];
+	size_t len;
+	int n = 0, nstale = 0;
+
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	text = fs_read("crl", &len);
+	if (!text) {
+		fprintf(stderr, "ssactl: cannot read the CRLs: %s\n", strerror(errno));
+		return 1;
+	}
+	if (json)
+		jw_open(NULL, '[');
+	else
+		printf("%-20s  %-7s  %-5s  %s\n", "NEXT UPDATE", "REVOKED", "STALE", "ISSUER");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *issuer = crl_field(line, "issuer", NULL, 0);
+		char this[32];
+
+		if (!issuer || !crl_field(line, "this_update", this, sizeof(this)) ||
+		    !crl_field(line, "next_update", next, sizeof(next)) ||
+		    !crl_field(line, "revoked", rev, sizeof(rev)) ||
+		    !crl_field(line, "stale", stale, sizeof(stale)))
+			continue;
+		n++;
+		nstale += !strcmp(stale, "1");
+		if (json) {
+			jw_open(NULL, '{');
+			jw_str("issuer", issuer);
+			jw_str("this_update", this);
+			jw_str("next_update", next);
+			jw_int("revoked", strtoll(rev, NULL, 10));
+			jw_bool("stale", !strcmp(stale, "1"));
+			jw_close('}');
+		} else {
+			printf("%-20s  %-7s  %-5s  %s\n", next, rev,
+			       strcmp(stale, "1") ? "no" : "yes", issuer);
+		}
+	}
+	if (json)
+		jw_close(']');
+	else
+		printf("%d CRLs, %d stale\n", n, nstale);
+	free(text);
+	return 0;
+}
+
 /* --- conns, stats ------------------------------------------------------------- */
 
 static int do_conns(int argc, char **argv)
@@ -583,6 +882,9 @@ static int do_status(int argc, char **argv)
 	bool loaded = access("/sys/module/tls_ssa", F_OK) == 0;
 	bool ktls = access("/sys/module/tls", F_OK) == 0;
 	bool fs = access(SSA_FS, F_OK) == 0;
+	int crls = 0, stale = 0;
+	char *text, *line, *save = NULL;
+	size_t len;
 
 	(void)argc;
 	(void)argv;
@@ -593,6 +895,13 @@ static int do_status(int argc, char **argv)
 	/* securityfs "version": "tls_ssa X mbedtls Y" */
 	mbed = strstr(fsver, " mbedtls ");
 	mbed = mbed ? mbed + strlen(" mbedtls ") : "";
+	text = fs ? fs_read("crl", &len) : NULL;
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		crls++;
+		stale += !!strstr(line, " stale=1 ");
+	}
+	free(text);
 	if (json) {
 		jw_open(NULL, '{');
 		jw_str("module", loaded ? "loaded" : "not loaded");
@@ -603,6 +912,8 @@ static int do_status(int argc, char **argv)
 		jw_str("ktls", ktls ? "present" : "absent");
 		jw_bool("securityfs", fs);
 		jw_str("ipproto_tls", proto);
+		jw_int("crls", crls);
+		jw_int("crls_stale", stale);
 		jw_close('}');
 	} else {
 		printf("module:      %s%s%s\n", loaded ? "loaded" : "not loaded",
@@ -615,6 +926,8 @@ static int do_status(int argc, char **argv)
 		printf("kTLS:        %s\n", ktls ? "present" : "absent");
 		printf("securityfs:  %s\n", fs ? SSA_FS : "absent");
 		printf("IPPROTO_TLS: %s\n", proto);
+		printf("CRLs:        %d loaded, %d stale%s\n", crls, stale,
+		       stale ? " (past nextUpdate: refresh them, ssactl crl load)" : "");
 	}
 	return loaded ? 0 : 1;
 }
@@ -624,10 +937,12 @@ static int do_status(int argc, char **argv)
 static int do_help(int argc, char **argv);
 static int do_policy(int argc, char **argv);
 static int do_trust(int argc, char **argv);
+static int do_crl(int argc, char **argv);
 
 static const struct cmd objects[] = {
 	{ "policy",	do_policy },
 	{ "trust",	do_trust },
+	{ "crl",	do_crl },
 	{ "conns",	do_conns },
 	{ "stats",	do_stats },
 	{ "status",	do_status },
@@ -651,6 +966,14 @@ static const struct cmd trust_cmds[] = {
 	{ NULL,		NULL },
 };
 
+static const struct cmd crl_cmds[] = {
+	{ "load",	do_crl_load },
+	{ "show",	do_crl_show },
+	{ "clear",	do_crl_clear },
+	{ "help",	do_help },
+	{ NULL,		NULL },
+};
+
 static int do_help(int argc, char **argv)
 {
 	(void)argc;
@@ -659,6 +982,7 @@ static int do_help(int argc, char **argv)
 		"Usage: ssactl [OPTIONS] OBJECT { COMMAND | help }\n"
 		"       ssactl policy { check FILE | load [FILE] | show }\n"
 		"       ssactl trust { load [BUNDLE] | show }\n"
+		"       ssactl crl { load FILE|DIR... | show | clear }\n"
 		"       ssactl { conns | stats | status | version | help }\n"
 		"       OPTIONS := { -j|--json [-p|--pretty] | -V|--version }\n");
 	return 0;
@@ -706,6 +1030,11 @@ static int do_policy(int argc, char **argv)
 static int do_trust(int argc, char **argv)
 {
 	return dispatch(trust_cmds, "trust command", argc, argv);
+}
+
+static int do_crl(int argc, char **argv)
+{
+	return dispatch(crl_cmds, "crl command", argc, argv);
 }
 
 int main(int argc, char **argv)
