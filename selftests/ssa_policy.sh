@@ -417,10 +417,18 @@ fi
 
 # --- lock (last: it holds until reboot) ---------------------------------------------------------
 "$SSACTL" policy load "$W/open.conf" >/dev/null 2>&1
+"$HERE/lib/mkcrl.sh" "$PKI" "$W/crl" >/dev/null 2>&1 && "$SSACTL" crl load "$W/crl/empty.pem" >/dev/null
+check "CRLs to refresh under lock" "[ $? = 0 ]"
 echo 1 >"$FS/lock"
 "$SSACTL" policy load "$W/a.conf" >"$W/out" 2>"$W/err"
 check "after lock, the policy cannot change" "err_has 'locked'"
 "$SSACTL" trust load "$PKI/ca.pem" >"$W/out" 2>"$W/err"
 check "nor the trust store" "err_has 'not permitted'"
+"$SSACTL" crl clear >"$W/out" 2>"$W/err"
+check "nor can the CRLs be cleared" "err_has 'not permitted'"
+"$SSACTL" crl load "$W/crl/older.pem" >"$W/out" 2>"$W/err"
+check "or replaced by an older CRL of the same issuer" "err_has 'not permitted'"
+"$SSACTL" crl load "$W/crl/revoked.pem" >"$W/out" 2>"$W/err"
+check "but a newer CRL refreshes them" "has '1 CRLs loaded'"
 
 tap_end

@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Revocation by the administrator's CRLs, inside the VM: "ssactl crl"
+# and securityfs "crl"; a revoked leaf and a revoked intermediate refused
+# (EKEYREJECTED, "revoked"), even right after a resumable session with the
+# same server; DER and PEM; a stale CRL and a forged one under soft-fail
+# (passes, name constraints still checked) and hard-fail (refused), a
+# forged CRL that must not hide the real one, a missing CRL under
+# hard-fail; profiles that tighten and cannot loosen the mode; what stats
+# and ssactl status report; writes that lie (junk, a bad CRL after good
+# ones, too big, not root).  The CRLs come from lib/mkcrl.sh (openssl ca
+# over the test PKI); ssa_policy.sh checks them under lock.  TAP output
+# with a kselftest "# Totals:" line.
+
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+SSACTL=$REPO/tools/ssactl/ssactl
+CLIENT=$(readlink -f "$REPO/samples/ssa_client")
+SERVER=$REPO/samples/ssa_server
+FS=/sys/kernel/security/tls_ssa
+PORT=23500
+. "$HERE/lib/tap.sh" crl
+PKI=$W/pki
+on_exit() {
+	printf '[default]\n' >"$FS/policy" 2>/dev/null
+	printf '\n' >"$FS/crl" 2>/dev/null
+}
+
+# s_server NAME [OPTIONS]: an OpenSSL server with PKI certificate NAME
+# on a new $PORT, which $<NAME>_PORT remembers.
+s_server() {
+	PORT=$((PORT + 1))
+	openssl s_server -accept "$PORT" -quiet -cert "$PKI/$1.pem" -key "$PKI/$1.key" "${@:2}" \
+		>/dev/null 2>&1 </dev/null &
+	PIDS+=($!)
+	wait_port "$PORT" 20 $! || bail "s_server $1 does not listen"
+	printf -v "${1}_PORT" %s "$PORT"
+}
+
+# client NAME [OPTIONS]: an SSA client to the server of NAME, the test CA
+# pinned
+client() {
+	local p=${1}_PORT
+	timeout 60 "$CLIENT" -A "$PKI/ca.pem" "${@:2}" localhost "${!p}" >"$W/out" 2>"$W/err" \
+		</dev/null
+}
+
+# refused NAME TEST WORDS: the client to NAME fails, EKEYREJECTED, WORDS
+refused() {
+	client "$1"
+	check "$2" "[ $? != 0 ] && err_has EKEYREJECTED && grep -qi -- '$3' $W/err"
+}
+
+# passes NAME TEST: the client to NAME handshakes
+passes() {
+	client "$1"
+	check "$2" "[ $? = 0 ]"
+}
+
+policy() { printf '%b' "$1" >"$W/p.conf" && "$SSACTL" policy load "$W/p.conf" >/dev/null; }
+crl_load() { "$SSACTL" crl load "$@" >"$W/out" 2>"$W/err"; }
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$FS/stats"; }
+
+"$HERE/lib/mkpki.sh" "$PKI" || bail "cannot make test certificates"
+[ -d "$FS" ] || bail "$FS missing"
+[ -e "$FS/crl" ] || bail "$FS/crl missing"
+"$HERE/lib/mkcrl.sh" "$PKI" "$W/crl" >/dev/null ||
+	bail "cannot make the CRLs: $(tail -n 3 "$W/crl/openssl.err")"
+C=$W/crl
+chmod -R a+rX "$W"
+CHAIN=(-cert_chain "$PKI/ncca.pem")	# s_server -cert sends the leaf only
+s_server srv
+s_server rsa
+s_server ncok "${CHAIN[@]}"
+s_server ncout "${CHAIN[@]}"
+
+# --- revoked certificates -------------------------------------------------------
+client srv -M 1.2 -s
+client srv -M 1.2 -s
+check "no CRL: the server's certificate verifies, and a session resumes" \
+	"[ $? = 0 ] && err_has 'resumed=1'"
+crl_load "$C/revoked.pem"
+check "ssactl crl load takes a PEM CRL" "[ $? = 0 ] && has '1 CRLs loaded'"
+"$SSACTL" crl show >"$W/out" 2>"$W/err"
+check "ssactl crl show: the issuer, three entries, not stale" \
+	"has 'SSA Test CA' && grep -Eq '^[0-9T:Z-]+ +3 +no ' $W/out && has '1 CRLs, 0 stale'"
+before=$(stat_of revoked_certificates)
+client srv -M 1.2 -s
+check "a revoked leaf is refused, not resumed, just after a session with it" \
+	"[ $? != 0 ] && err_has EKEYREJECTED && err_has revoked"
+check "stats count the revoked certificate" "[ $(stat_of revoked_certificates) -gt ${before:-0} ]"
+refused srv "TLS 1.3: the revoked leaf is refused" "revoked"
+passes rsa "a certificate the CRL does not list passes"
+refused ncok "a leaf below a revoked intermediate is refused" "revoked"
+crl_load "$C/empty.pem"
+passes srv "a CRL that lists nothing revokes nothing"
+crl_load "$C/revoked.der"
+check "ssactl crl load takes a DER CRL" "[ $? = 0 ]"
+refused srv "the DER CRL revokes as the PEM one does" "revoked"
+crl_load "$C/forged.der" "$C/revoked.pem"
+check "a forged CRL and the real one load together" "[ $? = 0 ] && has '2 CRLs loaded'"
+refused srv "a forged CRL of the issuer does not hide its real one" "revoked"
+
+# --- soft-fail, the default: what cannot be used is not a revocation --------------
+crl_load "$C/stale.pem"
+passes srv "soft-fail: a stale CRL does not fail the handshake"
+refused ncout "soft-fail: a stale CRL leaves name constraints on" "outside the subtrees"
+"$SSACTL" status >"$W/out" 2>&1
+check "ssactl status reports the stale CRL" "has 'CRLs: *1 loaded, 1 stale'"
+check "stats: crls_loaded 1, crls_stale 1" \
+	"[ '$(stat_of crls_loaded) $(stat_of crls_stale)' = '1 1' ]"
+crl_load "$C/forged.der"
+passes srv "soft-fail: a CRL whose signature fails revokes nothing"
+
+# --- hard-fail -----------------------------------------------------------------
+policy '[default]\nrevocation = hard-fail\n'
+check "a policy with revocation = hard-fail loads" \
+	"[ $? = 0 ] && grep -q 'revocation = hard-fail' $FS/policy"
+refused srv "hard-fail: a CRL whose signature fails is refused" "does not verify"
+crl_load "$C/stale.pem"
+refused srv "hard-fail: a stale CRL is refused" "out of date"
+crl_load "$C/stale.pem" "$C/empty.pem"
+passes srv "hard-fail: a stale CRL next to a current one of the issuer passes"
+crl_load "$C/empty.pem"
+passes srv "hard-fail: a current CRL that does not list the leaf passes"
+refused ncok "hard-fail: no CRL of the intermediate is refused" "no CRL"
+crl_load "$C/empty.pem" "$C/ncca-empty.pem"
+passes ncok "hard-fail: with the intermediate's CRL too, the chain passes"
+crl_load "$C/stale.pem"
+policy "[default]\\nrevocation = hard-fail\\n[app \"$CLIENT\"]\\nrevocation = off\\n"
+refused srv "a profile's revocation = off does not loosen hard-fail" "out of date"
+policy "[default]\\n[app \"$CLIENT\"]\\nrevocation = hard-fail\\n"
+refused srv "a profile's revocation = hard-fail tightens soft-fail" "out of date"
+policy '[default]\nrevocation = off\n'
+crl_load "$C/revoked.pem"
+passes srv "revocation = off: the administrator's CRLs are not consulted"
+policy '[default]\n'
+
+# --- an SSA server's client certificates ---------------------------------------
+crl_load "$C/empty.pem"
+PORT=$((PORT + 1)) MTLS=$PORT
+"$SERVER" -c "$PKI/srv.pem" -k "$PKI/srv.key" -V 2 -A "$PKI/ca.pem" -r "$W" "$PORT" \
+	>"$W/srv.log" 2>&1 </dev/null &
+PIDS+=($!)
+wait_port "$PORT" 20 $! || bail "ssa_server does not listen"
+mtls() {
+	timeout 60 "$CLIENT" -A "$PKI/ca.pem" -C "$PKI/client.pem" -K "$PKI/client.key" \
+		-G /.ssa localhost "$MTLS" >"$W/out" 2>"$W/err" </dev/null
+}
+mtls
+check "mTLS with a current CRL: the client's certificate is accepted" \
+	"has 'peer=\"CN=client.example\"'"
+# s_ticket: two TLS 1.2 connections with a client certificate, the second
+# offering the first's ticket; "Reused" if the server took it.
+s_ticket() {
+	local i
+	rm -f "$W/sess"
+	for i in out in; do
+		timeout 30 openssl s_client -connect "localhost:$MTLS" -tls1_2 -CAfile "$PKI/ca.pem" \
+			-cert "$PKI/client.pem" -key "$PKI/client.key" -sess_$i "$W/sess" \
+			</dev/null >"$W/out" 2>&1
+	done
+}
+s_ticket
+check "while CRLs are loaded, a server that checks client certificates resumes no session" \
+	"has '^New,' && ! has '^Reused,'"
+crl_load "$C/revoked.pem"
+mtls
+check "a revoked client certificate is refused by the server" "! has 'peer='"
+"$SSACTL" crl clear >/dev/null
+s_ticket
+check "without CRLs, the same server resumes (the check above can fail)" "has '^Reused,'"
+
+# --- writes that lie ---------------------------------------------------------------
+crl_load "$C/empty.pem"
+printf 'not a CRL\n' 2>"$W/err" >"$FS/crl"
+check "junk written to crl is refused (EINVAL)" "[ $? != 0 ] && err_has 'Invalid argument'"
+{ cat "$C/revoked.pem"; printf '%s\n' '-----BEGIN X509 CRL-----' 'AAAA' \
+	'-----END X509 CRL-----'; } >"$W/mixed.pem"
+dd if="$W/mixed.pem" of="$FS/crl" bs=1M 2>"$W/err"
+check "a bad CRL after a good one fails the whole write" "[ $? != 0 ]"
+passes srv "... and the CRLs in use stay (the good one was not taken)"
+head -c $((5 << 20)) /dev/zero | tr '\0' ' ' >"$W/big"
+dd if="$W/big" of="$FS/crl" bs=6M 2>"$W/err"
+check "a 5 MiB write is refused (E2BIG)" "err_has 'too long'"
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	sh -c "printf '\n' >$FS/crl" 2>"$W/err"
+check "an unprivileged user cannot clear the CRLs" "[ $? != 0 ] && [ \$(stat_of crls_loaded) = 1 ]"
+printf 'junk' >"$W/junk.pem"
+crl_load "$W/junk.pem"
+check "ssactl crl load refuses a file with no CRL, and says so" \
+	"[ $? != 0 ] && err_has 'no CRL in it'"
+"$SSACTL" crl clear >"$W/out" 2>"$W/err"
+check "ssactl crl clear" "[ $? = 0 ] && [ -z \"\$(cat $FS/crl)\" ] && [ \$(stat_of crls_loaded) = 0 ]"
+"$SSACTL" -j crl show >"$W/out" 2>"$W/err"
+check "ssactl -j crl show is JSON, an empty list" \
+	"python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == []' $W/out"
+tap_end
