@@ -117,6 +117,12 @@ u64 ssa_crl_gen(const struct ssa_crl_set *s)
 	return s ? s->gen : 0;
 }
 
+/* Two names as encoded (DER), byte for byte. */
+static bool ssa_crl_same_name(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
+{
+	return a->len == b->len && !memcmp(a->p, b->p, a->len);
+}
+
 /**
  * ssa_crl_from_issuer() - is there a CRL of a certificate's issuer?
  * @s: the set, or NULL
@@ -132,8 +138,7 @@ bool ssa_crl_from_issuer(const struct ssa_crl_set *s, const mbedtls_x509_crt *cr
 	const mbedtls_x509_crl *c;
 
 	for (c = s ? &s->crl : NULL; c && c->version; c = c->next)
-		if (c->issuer_raw.len == crt->issuer_raw.len &&
-		    !memcmp(c->issuer_raw.p, crt->issuer_raw.p, crt->issuer_raw.len))
+		if (ssa_crl_same_name(&c->issuer_raw, &crt->issuer_raw))
 			return true;
 	return false;
 }
@@ -149,8 +154,7 @@ static bool ssa_crl_keeps(const struct ssa_crl_set *new, const struct ssa_crl_se
 
 	for (o = old ? &old->crl : NULL; o && o->version; o = o->next) {
 		for (n = new ? &new->crl : NULL; n && n->version; n = n->next)
-			if (n->issuer_raw.len == o->issuer_raw.len &&
-			    !memcmp(n->issuer_raw.p, o->issuer_raw.p, o->issuer_raw.len) &&
+			if (ssa_crl_same_name(&n->issuer_raw, &o->issuer_raw) &&
 			    mbedtls_x509_time_cmp(&n->this_update, &o->this_update) >= 0)
 				break;
 		if (!n || !n->version)
