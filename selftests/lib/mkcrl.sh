@@ -7,6 +7,8 @@
 #   stale.pem        ca's, lists nothing, nextUpdate in 2020
 #   ncca-empty.pem   ncca's (the constrained intermediate), lists nothing
 #   revoked.pem      ca's, current, lists srv, ncca and client
+#                    (those of them the PKI holds; ncca-empty.pem only
+#                    if it holds ncca: a PKI of one CA gets its CRLs)
 #   revoked.der      the same, DER
 #   forged.der       the same with one bit of its signature flipped
 # Each CA gets an openssl ca configuration of its own in DIR (the PKI's
@@ -33,15 +35,17 @@ gencrl() { openssl ca -config "$D/$1.cnf" -gencrl -out "$D/$2" "${@:3}" 2>>"$D/o
 revoke() { openssl ca -config "$D/$1.cnf" -revoke "$PKI/$2.pem" 2>>"$D/openssl.err"; }
 
 conf ca
-conf ncca
 gencrl ca stale.pem -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z
 gencrl ca older.pem -crl_lastupdate "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" \
 	-crl_nextupdate "$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)"
 gencrl ca empty.pem
-gencrl ncca ncca-empty.pem
-revoke ca srv
-revoke ca ncca
-revoke ca client
+if [ -e "$PKI/ncca.pem" ]; then
+	conf ncca
+	gencrl ncca ncca-empty.pem
+fi
+for c in srv ncca client; do
+	[ ! -e "$PKI/$c.pem" ] || revoke ca "$c"
+done
 gencrl ca revoked.pem
 openssl crl -in "$D/revoked.pem" -outform DER -out "$D/revoked.der"
 # The last byte is the signature's.
