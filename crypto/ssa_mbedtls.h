@@ -37,6 +37,8 @@
 #include <mbedtls/bignum.h>
 #include <mbedtls/hkdf.h>
 #include <mbedtls/md.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/asn1.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/psa_util.h>
 #include <psa/crypto.h>

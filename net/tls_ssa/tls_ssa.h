@@ -350,6 +350,16 @@ int ssa_crl_show(struct seq_file *m, void *v);
 void ssa_crl_stats(unsigned int *loaded, unsigned int *stale);
 void ssa_crl_exit(void);
 
+/* ocsp.c: stapled OCSP responses */
+enum ssa_ocsp_status {
+	SSA_OCSP_GOOD,
+	SSA_OCSP_REVOKED,
+	SSA_OCSP_UNKNOWN,
+};
+
+int ssa_ocsp_check(const u8 *der, size_t len, const struct mbedtls_x509_crt *leaf,
+		   const struct mbedtls_x509_crt *issuer, time64_t now, const char **why);
+
 /* --- cred.c: own certificates and keys ------------------------------------- */
 
 struct mbedtls_x509_crt;
