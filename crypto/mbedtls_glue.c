@@ -49,6 +49,28 @@ static bool ssa_should_fail_alloc(void)
 	return atomic_dec_if_positive(&ssa_fail_alloc_after) < 0;
 }
 
+/**
+ * ssa_strstr() - strstr() that reads no further than the first match
+ * @s: NUL-terminated text
+ * @needle: what to find in it
+ *
+ * What mbedTLS (and any file that includes its headers) calls for
+ * strstr(): see crypto/include/ssa_libc.h.
+ *
+ * Return: the first occurrence of @needle in @s, or NULL.
+ */
+char *ssa_strstr(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (!n)
+		return (char *)s;
+	for (; *s; s++)
+		if (*s == *needle && !strncmp(s, needle, n))
+			return (char *)s;
+	return NULL;
+}
+
 /*
  * mbedTLS allocates from process context only (handshake workers and
  * setsockopt), so sleeping allocations are fine.  Records buffers are
