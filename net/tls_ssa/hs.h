@@ -42,6 +42,10 @@
  *	constraint, a missing CRL), in words, or NULL
  * @crls: the CRLs this handshake checks against, or NULL
  * @revocation: the policy's revocation mode (SSA_POL_REV_*)
+ * @ocsp: a client that asked for the server's OCSP staple
+ * @leaf_no_crl: hard-fail, and no CRL covers the leaf: the staple must
+ * @leaf: the leaf of the chain that verified (in the session), or NULL
+ * @issuer: its issuer (in the chain or the trust anchors), or NULL
  * @secret_len: length of the TLS 1.3 traffic secrets
  * @c_secret: client_application_traffic_secret_0
  * @s_secret: server_application_traffic_secret_0
@@ -81,6 +85,10 @@ struct ssa_hs {
 	const char *why;
 	struct ssa_crl_set *crls;
 	int revocation;
+	bool ocsp;
+	bool leaf_no_crl;
+	const mbedtls_x509_crt *leaf;
+	const mbedtls_x509_crt *issuer;
 	size_t secret_len;
 	u8 c_secret[64];
 	u8 s_secret[64];

@@ -75,8 +75,8 @@ static void ssa_verify_nc(struct ssa_hs *hs, const mbedtls_x509_crt *crt, int de
  * before the name constraints, which a chain with flags skips: a CRL
  * soft-fail forgives must not switch them off.
  */
-static void ssa_verify_revocation(struct ssa_hs *hs, const mbedtls_x509_crt *crt, bool top,
-				  u32 *flags)
+static void ssa_verify_revocation(struct ssa_hs *hs, const mbedtls_x509_crt *crt, int depth,
+				  bool top, u32 *flags)
 {
 	const u32 unusable = MBEDTLS_X509_BADCRL_NOT_TRUSTED | MBEDTLS_X509_BADCRL_EXPIRED |
 			     MBEDTLS_X509_BADCRL_FUTURE | MBEDTLS_X509_BADCRL_BAD_MD |
@@ -91,6 +91,11 @@ static void ssa_verify_revocation(struct ssa_hs *hs, const mbedtls_x509_crt *crt
 	if (hs->revocation != SSA_POL_REV_HARD || top || (*flags & unusable))
 		return;
 	if (!ssa_crl_from_issuer(hs->crls, crt)) {
+		/* The server's OCSP staple may yet cover the leaf. */
+		if (!depth && hs->ocsp) {
+			hs->leaf_no_crl = true;
+			return;
+		}
 		/* The flags say it better if anything else is wrong. */
 		if (!*flags && !hs->why)
 			hs->why = "no CRL of the certificate's issuer is loaded (revocation = hard-fail)";
@@ -104,13 +109,69 @@ static int ssa_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, u32 *flags
 	struct ssa_hs *hs = ctx;
 	bool top = depth >= hs->nc_depth;	/* the first call of a walk */
 
-	ssa_verify_revocation(hs, crt, top, flags);
+	if (top) {
+		hs->leaf = hs->issuer = NULL;
+		hs->leaf_no_crl = false;
+	}
+	if (depth == 1)
+		hs->issuer = crt;
+	else if (!depth)
+		hs->leaf = crt;
+	ssa_verify_revocation(hs, crt, depth, top, flags);
 	ssa_verify_nc(hs, crt, depth, flags);
 
 	if (depth == 0 && !hs->server) {
 		hs->name_ok = ssa_cert_matches_peer(crt, hs->ssk->hostname, hs->sock->sk);
 		if (!hs->name_ok)
 			*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	}
+	return 0;
+}
+
+/* OCSP stapling (ocsp.c, mbedTLS patch 0011): once the server's chain
+ * has verified, mbedTLS hands over its staple, or NULL.  A staple that
+ * says revoked fails the handshake under any policy; so does one that
+ * is there but does not verify, is stale or is about another
+ * certificate: a server that staples chose what to staple, and a wrong
+ * staple is a misconfiguration or an attack, neither of which soft-fail
+ * forgives.  What soft-fail forgives is the absence of an answer: no
+ * staple, or "unknown".  Hard-fail takes a good staple or a CRL of the
+ * leaf's issuer, and must-staple (RFC 7633) a staple.
+ */
+static int ssa_ocsp_cb(void *ctx, const unsigned char *staple, size_t len)
+{
+	struct ssa_hs *hs = ctx;
+	const char *why = NULL;
+	int ret;
+
+	if (!hs->leaf || !hs->issuer)	/* the chain was not walked */
+		return 0;
+	if (staple) {
+		ret = ssa_ocsp_check(staple, len, hs->leaf, hs->issuer, ktime_get_real_seconds(),
+				     &why);
+		if (ret == SSA_OCSP_GOOD) {
+			ssa_stat_inc(SSA_STAT_OCSP_GOOD);
+			return 0;
+		}
+		if (ret == SSA_OCSP_REVOKED) {
+			ssa_stat_inc(SSA_STAT_REVOKED);
+			hs->why = why;
+			return MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED;
+		}
+		if (ret != SSA_OCSP_UNKNOWN) {
+			ssa_stat_inc(SSA_STAT_OCSP_BAD);
+			hs->why = why;
+			return ret == -ENOMEM ? MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR :
+						MBEDTLS_SSL_ALERT_MSG_BAD_CERT_STATUS_RESPONSE;
+		}
+	} else if (ssa_ocsp_must_staple(hs->leaf)) {
+		hs->why = "the certificate demands an OCSP staple (must-staple) and the server sent none";
+		return MBEDTLS_SSL_ALERT_MSG_BAD_CERT_STATUS_RESPONSE;
+	}
+	if (hs->leaf_no_crl) {
+		hs->why = staple ? "the OCSP responder does not know the certificate and no CRL of its issuer is loaded (revocation = hard-fail)" :
+				   "no CRL of the certificate's issuer is loaded and the server stapled no OCSP response (revocation = hard-fail)";
+		return MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
 	}
 	return 0;
 }
@@ -236,6 +297,9 @@ static int ssa_hs_setup_client(struct ssa_hs *hs)
 							 MBEDTLS_SSL_VERIFY_NONE);
 	mbedtls_ssl_conf_ca_chain(&hs->conf, ssa_trust_chain(hs->trust), ssa_crl_list(hs->crls));
 	mbedtls_ssl_conf_verify(&hs->conf, ssa_verify_cb, hs);
+	hs->ocsp = hs->verify && hs->revocation != SSA_POL_REV_OFF;
+	if (hs->ocsp)
+		mbedtls_ssl_conf_ocsp(&hs->conf, ssa_ocsp_cb, hs);
 	mbedtls_ssl_conf_session_tickets(&hs->conf, hs->cache ?
 					 MBEDTLS_SSL_SESSION_TICKETS_ENABLED :
 					 MBEDTLS_SSL_SESSION_TICKETS_DISABLED);

@@ -380,16 +380,16 @@ static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *i
 		mbedtls_x509_crt_init(signer);
 		if (ssa_x509_crt_parse_der(signer, one, p - one) || !ssa_ocsp_names(r, signer))
 			continue;
-		if (!mbedtls_x509_crt_has_ext_type(signer, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) ||
-		    mbedtls_x509_crt_check_extended_key_usage(signer, MBEDTLS_OID_OCSP_SIGNING,
-							      MBEDTLS_OID_SIZE(MBEDTLS_OID_OCSP_SIGNING))) {
-			*why = "the OCSP staple's responder may not sign OCSP responses";
-			break;
-		}
 		if (mbedtls_x509_crt_verify_with_profile(signer, ca, NULL,
 							 &mbedtls_x509_crt_profile_default, NULL,
 							 &flags, NULL, NULL)) {
 			*why = "the OCSP staple's responder is not the certificate issuer's";
+			break;
+		}
+		if (!mbedtls_x509_crt_has_ext_type(signer, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) ||
+		    mbedtls_x509_crt_check_extended_key_usage(signer, MBEDTLS_OID_OCSP_SIGNING,
+							      MBEDTLS_OID_SIZE(MBEDTLS_OID_OCSP_SIGNING))) {
+			*why = "the OCSP staple's responder may not sign OCSP responses";
 			break;
 		}
 		ret = 0;
@@ -421,6 +421,57 @@ static int ssa_ocsp_verify_sig(const struct ssa_ocsp *r, const mbedtls_x509_crt 
 	    mbedtls_pk_verify(&((mbedtls_x509_crt *)key)->pk, md, h, hlen, r->sig.p, r->sig.len))
 		return -EKEYREJECTED;
 	return 0;
+}
+
+/**
+ * ssa_ocsp_must_staple() - does a certificate demand an OCSP staple?
+ * @crt: the certificate
+ *
+ * RFC 7633: a TLS Feature extension (id-pe-tlsfeature) that lists
+ * status_request (5) means the server must staple, and a client must
+ * refuse the certificate without a staple.  mbedTLS does not parse the
+ * extension (it is not critical), so its DER is read here.
+ *
+ * Return: true if it does; false if not, or if its extensions do not
+ * parse (mbedTLS parsed them already, so that cannot happen).
+ */
+bool ssa_ocsp_must_staple(const mbedtls_x509_crt *crt)
+{
+	static const u8 tlsfeature[] = MBEDTLS_OID_PKIX "\x01\x18";	/* 1.3.6.1.5.5.7.1.24 */
+	u8 *p = crt->v3_ext.p, *end = p + crt->v3_ext.len, *ext_end, *list_end;
+	size_t len;
+	int critical, feature;
+
+	if (!p || ssa_der(&p, end, &len, SSA_ASN1_SEQ))
+		return false;
+	while (p < end) {
+		if (ssa_der(&p, end, &len, SSA_ASN1_SEQ))
+			return false;
+		ext_end = p + len;
+		if (ssa_der(&p, ext_end, &len, MBEDTLS_ASN1_OID))
+			return false;
+		if (len != sizeof(tlsfeature) - 1 || memcmp(p, tlsfeature, len)) {
+			p = ext_end;
+			continue;
+		}
+		p += len;
+		if (mbedtls_asn1_get_bool(&p, ext_end, &critical) &&
+		    p < ext_end && *p == MBEDTLS_ASN1_BOOLEAN)
+			return false;
+		/* extnValue: OCTET STRING { SEQUENCE OF INTEGER } */
+		if (ssa_der(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING) ||
+		    ssa_der(&p, ext_end, &len, SSA_ASN1_SEQ))
+			return false;
+		list_end = p + len;
+		while (p < list_end) {
+			if (mbedtls_asn1_get_int(&p, list_end, &feature))
+				return false;
+			if (feature == MBEDTLS_TLS_EXT_STATUS_REQUEST)
+				return true;
+		}
+		return false;
+	}
+	return false;
 }
 
 /**

@@ -76,6 +76,8 @@ static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
 	[SSA_STAT_FAIL_POLICY] = "failed_policy",
 	[SSA_STAT_FAIL_OTHER] = "failed_other",
 	[SSA_STAT_REVOKED] = "revoked_certificates",
+	[SSA_STAT_OCSP_GOOD] = "ocsp_staples_good",
+	[SSA_STAT_OCSP_BAD] = "ocsp_staples_refused",
 };
 
 /**

@@ -243,6 +243,8 @@ enum ssa_stat {
 	SSA_STAT_FAIL_POLICY,
 	SSA_STAT_FAIL_OTHER,
 	SSA_STAT_REVOKED,	/* certificates found revoked */
+	SSA_STAT_OCSP_GOOD,	/* OCSP staples that said good */
+	SSA_STAT_OCSP_BAD,	/* OCSP staples refused: forged, stale, not ours */
 	SSA_STAT_COUNT,
 };
 
@@ -359,6 +361,7 @@ enum ssa_ocsp_status {
 
 int ssa_ocsp_check(const u8 *der, size_t len, const struct mbedtls_x509_crt *leaf,
 		   const struct mbedtls_x509_crt *issuer, time64_t now, const char **why);
+bool ssa_ocsp_must_staple(const struct mbedtls_x509_crt *crt);
 
 /* --- cred.c: own certificates and keys ------------------------------------- */
 
