@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Revocation by the administrator's CRLs, inside the VM: "ssactl crl"
+# Revocation by the administrator's CRLs and the server's OCSP staples,
+# inside the VM: "ssactl crl"
 # and securityfs "crl"; a revoked leaf and a revoked intermediate refused
 # (EKEYREJECTED, "revoked"), even right after a resumable session with the
 # same server; DER and PEM; a stale CRL and a forged one under soft-fail
@@ -9,8 +10,13 @@
 # forged CRL that must not hide the real one, a missing CRL under
 # hard-fail; profiles that tighten and cannot loosen the mode; what stats
 # and ssactl status report; writes that lie (junk, a bad CRL after good
-# ones, too big, not root).  The CRLs come from lib/mkcrl.sh (openssl ca
-# over the test PKI); ssa_policy.sh checks them under lock.  TAP output
+# ones, too big, not root).  OCSP staples from openssl s_server
+# -status_file, TLS 1.3 and 1.2: good, revoked, unknown, about another
+# certificate, signed by another CA, past nextUpdate (the clock moved
+# on), must-staple with and without one, under soft-fail, hard-fail
+# (with and without a CRL) and off.  The CRLs come from lib/mkcrl.sh
+# (openssl ca over the test PKI), the responses from lib/mkocsp.sh
+# (openssl ocsp); ssa_policy.sh checks the CRLs under lock.  TAP output
 # with a kselftest "# Totals:" line.
 
 set -u
@@ -23,20 +29,23 @@ FS=/sys/kernel/security/tls_ssa
 PORT=23500
 . "$HERE/lib/tap.sh" crl
 PKI=$W/pki
+CLOCK_SHIFT=0	# seconds the VM's clock is ahead, while a test needs it
 on_exit() {
+	[ "$CLOCK_SHIFT" = 0 ] || date -s "@$(($(date +%s) - CLOCK_SHIFT))" >/dev/null
 	printf '[default]\n' >"$FS/policy" 2>/dev/null
 	printf '\n' >"$FS/crl" 2>/dev/null
 }
 
-# s_server NAME [OPTIONS]: an OpenSSL server with PKI certificate NAME
-# on a new $PORT, which $<NAME>_PORT remembers.
+# s_server [LABEL:]NAME [OPTIONS]: an OpenSSL server with PKI certificate
+# NAME on a new $PORT, which $<LABEL>_PORT remembers (LABEL: NAME).
 s_server() {
+	local label=${1%%:*} name=${1#*:}
 	PORT=$((PORT + 1))
-	openssl s_server -accept "$PORT" -quiet -cert "$PKI/$1.pem" -key "$PKI/$1.key" "${@:2}" \
-		>/dev/null 2>&1 </dev/null &
+	openssl s_server -accept "$PORT" -quiet -cert "$PKI/$name.pem" -key "$PKI/$name.key" \
+		"${@:2}" >/dev/null 2>&1 </dev/null &
 	PIDS+=($!)
 	wait_port "$PORT" 20 $! || bail "s_server $1 does not listen"
-	printf -v "${1}_PORT" %s "$PORT"
+	printf -v "${label}_PORT" %s "$PORT"
 }
 
 # client NAME [OPTIONS]: an SSA client to the server of NAME, the test CA
@@ -136,6 +145,55 @@ refused srv "a profile's revocation = hard-fail tightens soft-fail" "out of date
 policy '[default]\nrevocation = off\n'
 crl_load "$C/revoked.pem"
 passes srv "revocation = off: the administrator's CRLs are not consulted"
+policy '[default]\n'
+
+# --- OCSP staples (RFC 6066 8, RFC 8446 4.4.2.1, RFC 7633) --------------------------
+"$HERE/lib/mkocsp.sh" "$PKI" "$W/ocsp" >/dev/null || bail "cannot make the OCSP responses"
+O=$W/ocsp
+"$SSACTL" crl clear >/dev/null
+for s in good:good rev:revoked unk:unknown other:other wrong:wrongkey; do
+	s_server "o${s%%:*}:srv" -status_file "$O/${s#*:}.der"
+done
+s_server omust:mustst -status_file "$O/mustst.der"
+s_server mustst
+good0=$(stat_of ocsp_staples_good)
+passes ogood "TLS 1.3: a good OCSP staple passes"
+check "stats count the good staple" "[ $(stat_of ocsp_staples_good) -gt ${good0:-0} ]"
+client ogood -M 1.2
+check "TLS 1.2: a good OCSP staple (CertificateStatus) passes" "[ $? = 0 ]"
+refused orev "TLS 1.3: a revoked staple is refused, under soft-fail" "revoked (OCSP)"
+client orev -M 1.2
+check "TLS 1.2: a revoked staple is refused" \
+	"[ $? != 0 ] && err_has EKEYREJECTED && err_has 'revoked (OCSP)'"
+passes ounk "soft-fail: a staple that says unknown passes"
+bad0=$(stat_of ocsp_staples_refused)
+refused oother "a staple about another certificate is refused" "not about the server"
+refused owrong "a staple signed by another CA is refused" "responder is not the certificate issuer"
+check "stats count the refused staples" "[ $(stat_of ocsp_staples_refused) -ge $((${bad0:-0} + 2)) ]"
+refused mustst "must-staple without a staple is refused, under soft-fail too" "must-staple"
+passes omust "must-staple with a good staple passes"
+client mustst -M 1.2
+check "TLS 1.2: must-staple without a staple is refused" "[ $? != 0 ] && err_has must-staple"
+# Past nextUpdate (a day away): the VM's clock two days on, then back.
+CLOCK_SHIFT=$((2 * 86400))
+date -s "@$(($(date +%s) + CLOCK_SHIFT))" >/dev/null
+refused ogood "a staple past its nextUpdate is refused" "expired"
+date -s "@$(($(date +%s) - CLOCK_SHIFT))" >/dev/null
+CLOCK_SHIFT=0
+passes ogood "... and the same staple passes again once the clock is back"
+policy '[default]\nrevocation = hard-fail\n'
+passes ogood "hard-fail: a good staple stands in for a CRL"
+refused ounk "hard-fail: an unknown status and no CRL is refused" "does not know"
+refused srv "hard-fail: no staple and no CRL is refused" "stapled no OCSP"
+client ogood -M 1.2
+check "hard-fail, TLS 1.2: a good staple stands in for a CRL" "[ $? = 0 ]"
+crl_load "$C/empty.pem"
+passes srv "hard-fail: no staple but a current CRL passes"
+passes ounk "hard-fail: unknown, but a current CRL, passes"
+refused orev "a revoked staple outweighs a CRL that does not list the leaf" "revoked (OCSP)"
+"$SSACTL" crl clear >/dev/null
+policy '[default]\nrevocation = off\n'
+passes orev "revocation = off: no staple is asked for or judged"
 policy '[default]\n'
 
 # --- an SSA server's client certificates ---------------------------------------

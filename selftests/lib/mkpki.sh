@@ -18,6 +18,7 @@
 #   client.{pem,key}        client certificate (clientAuth), from ca
 #   rogueclient.{pem,key}   client certificate from rogueca
 #   critext.{pem,key}       localhost, with a critical extension nobody knows
+#   mustst.{pem,key}        localhost, TLS Feature status_request (must-staple)
 #   ncca.pem                intermediate CA (from ca) with critical name
 #                           constraints: DNS localhost, 127/8, ::1; not
 #                           bad.localhost
@@ -121,6 +122,7 @@ leaf ca weak "$NAMES" serverAuth "" "" rsa1024
 leaf ca client "DNS:client.example" clientAuth
 leaf rogueca rogueclient "DNS:client.example" clientAuth
 leaf ca critext "$NAMES" serverAuth "" "" ec "1.3.6.1.4.1.55555.1=critical,ASN1:NULL"
+leaf ca mustst "$NAMES" serverAuth "" "" ec "tlsfeature=status_request"
 # A name-constrained intermediate and three leaves below it; each leaf's
 # .pem is its chain (leaf, then ncca), as a server sends it.
 subca ncca ca "Constrained CA" "nameConstraints=critical,permitted;DNS:localhost,\
