@@ -342,13 +342,29 @@ static int ssa_ocsp_parse(struct ssa_ocsp *r, u8 *p, const u8 *end,
 	return p == basic_end ? 0 : -EBADMSG;
 }
 
+/* Does @crt list id-kp-OCSPSigning itself?  mbedTLS's own check also
+ * takes anyExtendedKeyUsage, which RFC 6960 4.2.2.2 does not: a
+ * certificate for anything is not a responder for its issuer.
+ */
+static bool ssa_ocsp_signing(const mbedtls_x509_crt *crt)
+{
+	static const u8 oid[] = MBEDTLS_OID_OCSP_SIGNING;
+	const mbedtls_x509_sequence *s;
+
+	for (s = &crt->ext_key_usage; s && s->buf.p; s = s->next)
+		if (s->buf.len == sizeof(oid) - 1 && !memcmp(s->buf.p, oid, s->buf.len))
+			return true;
+	return false;
+}
+
 /* A delegated responder among the response's certificates: named by the
  * ResponderID, signed by @issuer (alone: never by a CA further up, which
  * the chain's next links would offer), valid now (by the clock, not
  * @now), id-kp-OCSPSigning.
  */
-static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *issuer,
-			     mbedtls_x509_crt *signer, const char **why)
+static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *leaf,
+			     const mbedtls_x509_crt *issuer, mbedtls_x509_crt *signer,
+			     const char **why)
 {
 	mbedtls_x509_crt *ca;
 	u8 *p = r->certs;
@@ -360,12 +376,15 @@ static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *i
 	*why = "the OCSP staple is not signed by the certificate's issuer or its responder";
 	if (!p)
 		return ret;
-	ca = kzalloc(sizeof(*ca), GFP_KERNEL);
-	if (!ca)
+	ca = kzalloc(sizeof(*ca), GFP_KERNEL_ACCOUNT);
+	if (!ca) {
+		*why = "out of memory";
 		return -ENOMEM;
+	}
 	mbedtls_x509_crt_init(ca);
 	if (ssa_x509_crt_parse_der(ca, issuer->raw.p, issuer->raw.len)) {
 		ret = -ENOMEM;	/* it parsed once: memory is what can be missing */
+		*why = "out of memory";
 		goto out;
 	}
 	while (p < r->certs_end && n++ < SSA_OCSP_MAX_CERTS) {
@@ -386,9 +405,9 @@ static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *i
 			*why = "the OCSP staple's responder is not the certificate issuer's";
 			break;
 		}
-		if (!mbedtls_x509_crt_has_ext_type(signer, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) ||
-		    mbedtls_x509_crt_check_extended_key_usage(signer, MBEDTLS_OID_OCSP_SIGNING,
-							      MBEDTLS_OID_SIZE(MBEDTLS_OID_OCSP_SIGNING))) {
+		/* Nor may the certificate vouch for itself. */
+		if (!ssa_ocsp_signing(signer) || (signer->raw.len == leaf->raw.len &&
+						  !memcmp(signer->raw.p, leaf->raw.p, leaf->raw.len))) {
 			*why = "the OCSP staple's responder may not sign OCSP responses";
 			break;
 		}
@@ -503,14 +522,16 @@ int ssa_ocsp_check(const u8 *der, size_t len, const mbedtls_x509_crt *leaf,
 	if (ret)
 		return ret;
 
-	signer = kzalloc(sizeof(*signer), GFP_KERNEL);
-	if (!signer)
+	signer = kzalloc(sizeof(*signer), GFP_KERNEL_ACCOUNT);
+	if (!signer) {
+		*why = "out of memory";
 		return -ENOMEM;
+	}
 	mbedtls_x509_crt_init(signer);
 	if (ssa_ocsp_names(&r, issuer))
 		ret = ssa_ocsp_verify_sig(&r, issuer, why);
 	else
-		ret = ssa_ocsp_delegate(&r, issuer, signer, why) ?:
+		ret = ssa_ocsp_delegate(&r, leaf, issuer, signer, why) ?:
 		      ssa_ocsp_verify_sig(&r, signer, why);
 	mbedtls_x509_crt_free(signer);
 	kfree(signer);
