@@ -158,11 +158,12 @@ static int ssa_ocsp_cb(void *ctx, const unsigned char *staple, size_t len)
 			hs->why = why;
 			return MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED;
 		}
+		if (ret == -ENOMEM)	/* not the staple's fault: ENOMEM, not a verdict */
+			return MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR;
 		if (ret != SSA_OCSP_UNKNOWN) {
 			ssa_stat_inc(SSA_STAT_OCSP_BAD);
 			hs->why = why;
-			return ret == -ENOMEM ? MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR :
-						MBEDTLS_SSL_ALERT_MSG_BAD_CERT_STATUS_RESPONSE;
+			return MBEDTLS_SSL_ALERT_MSG_BAD_CERT_STATUS_RESPONSE;
 		}
 	} else if (ssa_ocsp_must_staple(hs->leaf)) {
 		hs->why = "the certificate demands an OCSP staple (must-staple) and the server sent none";
