@@ -405,9 +405,13 @@ static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *l
 			*why = "the OCSP staple's responder is not the certificate issuer's";
 			break;
 		}
-		/* Nor may the certificate vouch for itself. */
-		if (!ssa_ocsp_signing(signer) || (signer->raw.len == leaf->raw.len &&
-						  !memcmp(signer->raw.p, leaf->raw.p, leaf->raw.len))) {
+		/* Nor may the leaf's key vouch for itself: compared by key, as
+		 * the certificate itself can be re-encoded (lengths, ECDSA's s)
+		 * and still verify, and another certificate may hold the key.
+		 */
+		if (!ssa_ocsp_signing(signer) ||
+		    (signer->pk_raw.len == leaf->pk_raw.len &&
+		     !memcmp(signer->pk_raw.p, leaf->pk_raw.p, leaf->pk_raw.len))) {
 			*why = "the OCSP staple's responder may not sign OCSP responses";
 			break;
 		}
