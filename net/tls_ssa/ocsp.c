@@ -342,6 +342,28 @@ static int ssa_ocsp_parse(struct ssa_ocsp *r, u8 *p, const u8 *end,
 	return p == basic_end ? 0 : -EBADMSG;
 }
 
+/* The signature over ResponseData, with a SHA-2 hash, by @key. */
+static int ssa_ocsp_verify_sig(const struct ssa_ocsp *r, const mbedtls_x509_crt *key,
+			       const char **why)
+{
+	u8 h[MBEDTLS_MD_MAX_SIZE];
+	mbedtls_md_type_t md;
+	mbedtls_pk_type_t pk;
+	size_t hlen;
+
+	*why = "the OCSP staple's signature algorithm is not accepted (SHA-256 or better)";
+	if (mbedtls_oid_get_sig_alg(&r->sig_alg, &md, &pk) ||
+	    (md != MBEDTLS_MD_SHA256 && md != MBEDTLS_MD_SHA384 && md != MBEDTLS_MD_SHA512) ||
+	    (pk != MBEDTLS_PK_ECDSA && pk != MBEDTLS_PK_RSA) ||
+	    !mbedtls_pk_can_do(&key->pk, pk))
+		return -EKEYREJECTED;
+	*why = "the OCSP staple's signature does not verify";
+	if (ssa_ocsp_hash(md, r->tbs, r->tbs_len, h, &hlen) ||
+	    mbedtls_pk_verify(&((mbedtls_x509_crt *)key)->pk, md, h, hlen, r->sig.p, r->sig.len))
+		return -EKEYREJECTED;
+	return 0;
+}
+
 /* Does @crt list id-kp-OCSPSigning itself?  mbedTLS's own check also
  * takes anyExtendedKeyUsage, which RFC 6960 4.2.2.2 does not: a
  * certificate for anything is not a responder for its issuer.
@@ -360,13 +382,12 @@ static bool ssa_ocsp_signing(const mbedtls_x509_crt *crt)
 /* A delegated responder among the response's certificates: named by the
  * ResponderID, signed by @issuer (alone: never by a CA further up, which
  * the chain's next links would offer), valid now (by the clock, not
- * @now), id-kp-OCSPSigning.
+ * @now), id-kp-OCSPSigning; and its signature over the response.
  */
-static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *leaf,
-			     const mbedtls_x509_crt *issuer, mbedtls_x509_crt *signer,
-			     const char **why)
+static int ssa_ocsp_delegated(const struct ssa_ocsp *r, const mbedtls_x509_crt *leaf,
+			      const mbedtls_x509_crt *issuer, const char **why)
 {
-	mbedtls_x509_crt *ca;
+	mbedtls_x509_crt *ca, *signer;
 	u8 *p = r->certs;
 	unsigned int n = 0;
 	u32 flags;
@@ -376,12 +397,15 @@ static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *l
 	*why = "the OCSP staple is not signed by the certificate's issuer or its responder";
 	if (!p)
 		return ret;
-	ca = kzalloc(sizeof(*ca), GFP_KERNEL_ACCOUNT);
+	/* Both only for this path: the issuer alone, and the candidate. */
+	ca = kcalloc(2, sizeof(*ca), GFP_KERNEL_ACCOUNT);
 	if (!ca) {
 		*why = "out of memory";
 		return -ENOMEM;
 	}
+	signer = ca + 1;
 	mbedtls_x509_crt_init(ca);
+	mbedtls_x509_crt_init(signer);
 	if (ssa_x509_crt_parse_der(ca, issuer->raw.p, issuer->raw.len)) {
 		ret = -ENOMEM;	/* it parsed once: memory is what can be missing */
 		*why = "out of memory";
@@ -415,35 +439,14 @@ static int ssa_ocsp_delegate(const struct ssa_ocsp *r, const mbedtls_x509_crt *l
 			*why = "the OCSP staple's responder may not sign OCSP responses";
 			break;
 		}
-		ret = 0;
+		ret = ssa_ocsp_verify_sig(r, signer, why);
 		break;
 	}
 out:
+	mbedtls_x509_crt_free(signer);
 	mbedtls_x509_crt_free(ca);
 	kfree(ca);
 	return ret;
-}
-
-/* The signature over ResponseData, with a SHA-2 hash, by @key. */
-static int ssa_ocsp_verify_sig(const struct ssa_ocsp *r, const mbedtls_x509_crt *key,
-			       const char **why)
-{
-	u8 h[MBEDTLS_MD_MAX_SIZE];
-	mbedtls_md_type_t md;
-	mbedtls_pk_type_t pk;
-	size_t hlen;
-
-	*why = "the OCSP staple's signature algorithm is not accepted (SHA-256 or better)";
-	if (mbedtls_oid_get_sig_alg(&r->sig_alg, &md, &pk) ||
-	    (md != MBEDTLS_MD_SHA256 && md != MBEDTLS_MD_SHA384 && md != MBEDTLS_MD_SHA512) ||
-	    (pk != MBEDTLS_PK_ECDSA && pk != MBEDTLS_PK_RSA) ||
-	    !mbedtls_pk_can_do(&key->pk, pk))
-		return -EKEYREJECTED;
-	*why = "the OCSP staple's signature does not verify";
-	if (ssa_ocsp_hash(md, r->tbs, r->tbs_len, h, &hlen) ||
-	    mbedtls_pk_verify(&((mbedtls_x509_crt *)key)->pk, md, h, hlen, r->sig.p, r->sig.len))
-		return -EKEYREJECTED;
-	return 0;
 }
 
 /**
@@ -518,7 +521,6 @@ int ssa_ocsp_check(const u8 *der, size_t len, const mbedtls_x509_crt *leaf,
 		   const mbedtls_x509_crt *issuer, time64_t now, const char **why)
 {
 	struct ssa_ocsp r = {};
-	mbedtls_x509_crt *signer;
 	int ret;
 
 	/* mbedTLS's reader takes non-const pointers; nothing is written. */
@@ -526,19 +528,10 @@ int ssa_ocsp_check(const u8 *der, size_t len, const mbedtls_x509_crt *leaf,
 	if (ret)
 		return ret;
 
-	signer = kzalloc(sizeof(*signer), GFP_KERNEL_ACCOUNT);
-	if (!signer) {
-		*why = "out of memory";
-		return -ENOMEM;
-	}
-	mbedtls_x509_crt_init(signer);
 	if (ssa_ocsp_names(&r, issuer))
 		ret = ssa_ocsp_verify_sig(&r, issuer, why);
 	else
-		ret = ssa_ocsp_delegate(&r, leaf, issuer, signer, why) ?:
-		      ssa_ocsp_verify_sig(&r, signer, why);
-	mbedtls_x509_crt_free(signer);
-	kfree(signer);
+		ret = ssa_ocsp_delegated(&r, leaf, issuer, why);
 	if (ret)
 		return ret;
 
