@@ -88,21 +88,27 @@ static inline int ssa_wait_listening(unsigned short port)
 
 /*
  * Bytes queued on @fd's TCP socket, under kTLS (SIOCINQ), once there are
- * any or after 10 s; -1 if the ioctl fails.  A record of control data
+ * any or after @tries times 50 ms (ssa_wait_queued(): 10 s); -1 if the
+ * ioctl fails.  A record of control data
  * only never makes an SSA socket poll readable: this is how a test waits
  * for one.
  */
-static inline int ssa_wait_queued(int fd)
+static inline int ssa_wait_queued_for(int fd, int tries)
 {
 	int i, queued = 0;
 
-	for (i = 0; i < 200 && queued <= 0; i++) {
+	for (i = 0; i < tries && queued <= 0; i++) {
 		if (ioctl(fd, SIOCINQ, &queued))
 			return -1;
 		if (queued <= 0)
 			usleep(50000);
 	}
 	return queued;
+}
+
+static inline int ssa_wait_queued(int fd)
+{
+	return ssa_wait_queued_for(fd, 200);
 }
 
 #endif /* _SSA_SELFTEST_H */

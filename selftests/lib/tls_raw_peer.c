@@ -230,6 +230,11 @@ int main(int argc, char **argv)
 
 	if (!strcmp(mode, "nst-trunc")) {
 		send_rec(fd, CT_HANDSHAKE, "\x04\x00\x10\x00", 4);
+		/* The test waits for this: the record may leave TCP's queue
+		 * for kTLS's parser, and SIOCINQ not see it.
+		 */
+		printf("SENT\n");
+		fflush(stdout);
 		hold(fd);
 		return 0;
 	}
