@@ -49,8 +49,8 @@ ok() { n=$((n + 1)) pass=$((pass + 1)); echo "ok $n $1"; }
 nok() {
 	n=$((n + 1)) fail=$((fail + 1))
 	echo "not ok $n $1"
-	[ -s "$W/err" ] && head -c 800 "$W/err" | sed 's/^/#   err: /'
-	[ -s "$W/out" ] && head -c 800 "$W/out" | sed 's/^/#   out: /'
+	[ -s "$W/err" ] && head -c 800 "$W/err" | awk '{ print "#   err: " $0 }'
+	[ -s "$W/out" ] && head -c 800 "$W/out" | awk '{ print "#   out: " $0 }'
 	if declare -F nok_extra >/dev/null; then nok_extra; fi
 	return 0
 }
