@@ -55,7 +55,11 @@ struct ssa_ocsp {
 	const u8 *rid_key;		/* byKey: SHA-1 of the subjectPublicKey */
 	size_t rid_key_len;
 	u8 *certs, *certs_end;		/* [0] certs, inside the SEQUENCE OF */
+	const u8 *signer_key;		/* a delegate's SubjectPublicKeyInfo, in certs */
+	size_t signer_key_len;
+	time64_t signer_until;		/* the delegate's notAfter; 0: the issuer signed */
 	/* the SingleResponse about the certificate */
+	mbedtls_asn1_buf serial;	/* its serial, in the CertID */
 	int status;
 	time64_t this_update, next_update;	/* next_update 0: none */
 };
@@ -129,11 +133,13 @@ static bool ssa_ocsp_names(const struct ssa_ocsp *r, const mbedtls_x509_crt *crt
 	       hlen == r->rid_key_len && !memcmp(h, r->rid_key, hlen);
 }
 
-/* Is @id (a CertID's content) about @leaf, issued by @issuer? */
-static int ssa_ocsp_certid_is(u8 *p, const u8 *end, const mbedtls_x509_crt *leaf,
-			      const mbedtls_x509_crt *issuer)
+/* Is @id (a CertID's content) about a certificate @issuer issued, with
+ * the serial @want (any, if NULL)?  The serial goes to @serial.
+ */
+static int ssa_ocsp_certid_is(u8 *p, const u8 *end, const mbedtls_x509_buf *want,
+			      const mbedtls_x509_crt *issuer, mbedtls_asn1_buf *serial)
 {
-	mbedtls_asn1_buf alg, params, name_h, key_h, serial;
+	mbedtls_asn1_buf alg, params, name_h, key_h;
 	u8 h[MBEDTLS_MD_MAX_SIZE];
 	mbedtls_asn1_bitstring bits;
 	mbedtls_md_type_t md;
@@ -148,17 +154,17 @@ static int ssa_ocsp_certid_is(u8 *p, const u8 *end, const mbedtls_x509_crt *leaf
 		return -EBADMSG;
 	key_h.p = p;
 	p += key_h.len;
-	if (ssa_der(&p, end, &serial.len, MBEDTLS_ASN1_INTEGER))
+	if (ssa_der(&p, end, &serial->len, MBEDTLS_ASN1_INTEGER))
 		return -EBADMSG;
-	serial.p = p;
-	if (p + serial.len != end)
+	serial->p = p;
+	if (p + serial->len != end)
 		return -EBADMSG;
 	/* A hash this module does not have cannot name the certificate. */
 	if (mbedtls_oid_get_md_alg(&alg, &md) ||
 	    (md != MBEDTLS_MD_SHA1 && md != MBEDTLS_MD_SHA256 && md != MBEDTLS_MD_SHA384 &&
 	     md != MBEDTLS_MD_SHA512))
 		return 0;
-	if (serial.len != leaf->serial.len || memcmp(serial.p, leaf->serial.p, serial.len))
+	if (want && (serial->len != want->len || memcmp(serial->p, want->p, serial->len)))
 		return 0;
 	if (ssa_ocsp_hash(md, issuer->subject_raw.p, issuer->subject_raw.len, h, &hlen) ||
 	    hlen != name_h.len || memcmp(h, name_h.p, hlen))
@@ -169,9 +175,11 @@ static int ssa_ocsp_certid_is(u8 *p, const u8 *end, const mbedtls_x509_crt *leaf
 	return 1;
 }
 
-/* One SingleResponse: 1 if about @leaf (and r->status etc. are set), 0 if not. */
+/* One SingleResponse: 1 if about serial @want of @issuer's (any, if NULL;
+ * r->status etc. are set), 0 if not.
+ */
 static int ssa_ocsp_single(struct ssa_ocsp *r, u8 *p, const u8 *end,
-			   const mbedtls_x509_crt *leaf, const mbedtls_x509_crt *issuer)
+			   const mbedtls_x509_buf *want, const mbedtls_x509_crt *issuer)
 {
 	size_t len;
 	int ret;
@@ -179,7 +187,7 @@ static int ssa_ocsp_single(struct ssa_ocsp *r, u8 *p, const u8 *end,
 	if (ssa_der(&p, end, &len, SSA_ASN1_SEQ) || p + len != end ||
 	    ssa_der(&p, end, &len, SSA_ASN1_SEQ))	/* CertID */
 		return -EBADMSG;
-	ret = ssa_ocsp_certid_is(p, p + len, leaf, issuer);
+	ret = ssa_ocsp_certid_is(p, p + len, want, issuer, &r->serial);
 	if (ret <= 0)
 		return ret;
 	p += len;
@@ -217,9 +225,9 @@ static int ssa_ocsp_single(struct ssa_ocsp *r, u8 *p, const u8 *end,
 	return p == end ? 1 : -EBADMSG;
 }
 
-/* ResponseData: the responder, and the SingleResponse about @leaf. */
+/* ResponseData: the responder, and the SingleResponse about @want. */
 static int ssa_ocsp_tbs(struct ssa_ocsp *r, u8 *p, const u8 *end,
-			const mbedtls_x509_crt *leaf, const mbedtls_x509_crt *issuer)
+			const mbedtls_x509_buf *want, const mbedtls_x509_crt *issuer)
 {
 	time64_t produced;
 	size_t len;
@@ -264,7 +272,7 @@ static int ssa_ocsp_tbs(struct ssa_ocsp *r, u8 *p, const u8 *end,
 		if (ssa_der(&p, list_end, &len, SSA_ASN1_SEQ))
 			return -EBADMSG;
 		p += len;
-		ret = found ? 0 : ssa_ocsp_single(r, one, p, leaf, issuer);
+		ret = found ? 0 : ssa_ocsp_single(r, one, p, want, issuer);
 		if (ret < 0)
 			return ret;
 		found |= ret;
@@ -281,7 +289,7 @@ static int ssa_ocsp_tbs(struct ssa_ocsp *r, u8 *p, const u8 *end,
 
 /* OCSPResponse down to BasicOCSPResponse's parts. */
 static int ssa_ocsp_parse(struct ssa_ocsp *r, u8 *p, const u8 *end,
-			  const mbedtls_x509_crt *leaf, const mbedtls_x509_crt *issuer,
+			  const mbedtls_x509_buf *want, const mbedtls_x509_crt *issuer,
 			  const char **why)
 {
 	mbedtls_asn1_buf params;
@@ -316,7 +324,7 @@ static int ssa_ocsp_parse(struct ssa_ocsp *r, u8 *p, const u8 *end,
 		return -EBADMSG;
 	tbs_end = p + len;
 	r->tbs_len = tbs_end - r->tbs;
-	ret = ssa_ocsp_tbs(r, p, tbs_end, leaf, issuer);
+	ret = ssa_ocsp_tbs(r, p, tbs_end, want, issuer);
 	if (ret == -ENOENT)
 		*why = "the OCSP staple is not about the server's certificate";
 	if (ret)
@@ -340,6 +348,14 @@ static int ssa_ocsp_parse(struct ssa_ocsp *r, u8 *p, const u8 *end,
 		p += len;
 	}
 	return p == basic_end ? 0 : -EBADMSG;
+}
+
+/* When a response stops counting: its nextUpdate, or SSA_OCSP_MAX_AGE
+ * after its thisUpdate without one.
+ */
+static time64_t ssa_ocsp_expiry(const struct ssa_ocsp *r)
+{
+	return r->next_update ?: r->this_update + SSA_OCSP_MAX_AGE;
 }
 
 /* The signature over ResponseData, with a SHA-2 hash, by @key. */
@@ -382,9 +398,11 @@ static bool ssa_ocsp_signing(const mbedtls_x509_crt *crt)
 /* A delegated responder among the response's certificates: named by the
  * ResponderID, signed by @issuer (alone: never by a CA further up, which
  * the chain's next links would offer), valid now (by the clock, not
- * @now), id-kp-OCSPSigning; and its signature over the response.
+ * @now), id-kp-OCSPSigning, not the certificate the response is about
+ * (@leaf's key, or without @leaf, its serial); and its signature over
+ * the response.
  */
-static int ssa_ocsp_delegated(const struct ssa_ocsp *r, const mbedtls_x509_crt *leaf,
+static int ssa_ocsp_delegated(struct ssa_ocsp *r, const mbedtls_x509_crt *leaf,
 			      const mbedtls_x509_crt *issuer, const char **why)
 {
 	mbedtls_x509_crt *ca, *signer;
@@ -434,12 +452,20 @@ static int ssa_ocsp_delegated(const struct ssa_ocsp *r, const mbedtls_x509_crt *
 		 * and still verify, and another certificate may hold the key.
 		 */
 		if (!ssa_ocsp_signing(signer) ||
-		    (signer->pk_raw.len == leaf->pk_raw.len &&
-		     !memcmp(signer->pk_raw.p, leaf->pk_raw.p, leaf->pk_raw.len))) {
+		    (leaf && signer->pk_raw.len == leaf->pk_raw.len &&
+		     !memcmp(signer->pk_raw.p, leaf->pk_raw.p, leaf->pk_raw.len)) ||
+		    (!leaf && signer->serial.len == r->serial.len &&
+		     !memcmp(signer->serial.p, r->serial.p, r->serial.len))) {
 			*why = "the OCSP staple's responder may not sign OCSP responses";
 			break;
 		}
 		ret = ssa_ocsp_verify_sig(r, signer, why);
+		/* mbedTLS parsed a copy of @one: the same bytes, at the same offset. */
+		r->signer_key = one + (signer->pk_raw.p - signer->raw.p);
+		r->signer_key_len = signer->pk_raw.len;
+		r->signer_until = mktime64(signer->valid_to.year, signer->valid_to.mon,
+					   signer->valid_to.day, signer->valid_to.hour,
+					   signer->valid_to.min, signer->valid_to.sec);
 		break;
 	}
 out:
@@ -500,6 +526,37 @@ bool ssa_ocsp_must_staple(const mbedtls_x509_crt *crt)
 	return false;
 }
 
+/* A parsed response's signer and validity: its status, or an error. */
+static int ssa_ocsp_judge(struct ssa_ocsp *r, const mbedtls_x509_crt *leaf,
+			  const mbedtls_x509_crt *issuer, time64_t now, const char **why)
+{
+	int ret;
+
+	if (ssa_ocsp_names(r, issuer))
+		ret = ssa_ocsp_verify_sig(r, issuer, why);
+	else
+		ret = ssa_ocsp_delegated(r, leaf, issuer, why);
+	if (ret)
+		return ret;
+
+	/* Revocation is for good: the responder's word stands however old. */
+	if (r->status == SSA_OCSP_REVOKED) {
+		*why = "the certificate is revoked (OCSP)";
+		return r->status;
+	}
+	if (r->this_update > now + SSA_OCSP_SKEW) {
+		*why = "the OCSP staple is not valid yet (thisUpdate is in the future)";
+		return -ESTALE;
+	}
+	if (now >= ssa_ocsp_expiry(r)) {
+		*why = "the OCSP staple has expired (nextUpdate has passed)";
+		return -ESTALE;
+	}
+	if (r->status == SSA_OCSP_UNKNOWN)
+		*why = "the OCSP responder does not know the certificate";
+	return r->status;
+}
+
 /**
  * ssa_ocsp_check() - what a stapled OCSP response says of a certificate
  * @der: the OCSPResponse, as the peer sent it
@@ -524,31 +581,50 @@ int ssa_ocsp_check(const u8 *der, size_t len, const mbedtls_x509_crt *leaf,
 	int ret;
 
 	/* mbedTLS's reader takes non-const pointers; nothing is written. */
-	ret = ssa_ocsp_parse(&r, (u8 *)der, der + len, leaf, issuer, why);
-	if (ret)
-		return ret;
+	ret = ssa_ocsp_parse(&r, (u8 *)der, der + len, &leaf->serial, issuer, why);
+	return ret ? ret : ssa_ocsp_judge(&r, leaf, issuer, now, why);
+}
 
-	if (ssa_ocsp_names(&r, issuer))
-		ret = ssa_ocsp_verify_sig(&r, issuer, why);
-	else
-		ret = ssa_ocsp_delegated(&r, leaf, issuer, why);
-	if (ret)
-		return ret;
+/**
+ * ssa_ocsp_inspect() - what an OCSP response says, for a server to staple
+ * @der: the OCSPResponse
+ * @len: its length
+ * @issuer: the certificate that issued the certificates it may be about
+ * @now: the time, in seconds since the epoch
+ * @info: out: the serial of the certificate (pointing into @der), the
+ *	validity window of the first SingleResponse about one that @issuer
+ *	issued, and the key of the delegated responder that signed, if one
+ *	did (also into @der): the certificate must not hold it
+ * @why: where to point a reason in words when the result is an error
+ *
+ * The checks of ssa_ocsp_check(), for whichever certificate of @issuer's
+ * the response is about first; which certificate it is, the caller
+ * compares when it staples.
+ *
+ * Return: as ssa_ocsp_check(); -ENOENT if it is about no certificate of
+ * @issuer's.
+ */
+int ssa_ocsp_inspect(const u8 *der, size_t len, const mbedtls_x509_crt *issuer, time64_t now,
+		     struct ssa_ocsp_info *info, const char **why)
+{
+	struct ssa_ocsp r = {};
+	int ret;
 
-	/* Revocation is for good: the responder's word stands however old. */
-	if (r.status == SSA_OCSP_REVOKED) {
-		*why = "the certificate is revoked (OCSP)";
-		return r.status;
+	ret = ssa_ocsp_parse(&r, (u8 *)der, der + len, NULL, issuer, why);
+	if (ret == -ENOENT)
+		*why = "the OCSP response is about no certificate of the issuer given with it";
+	if (!ret)
+		ret = ssa_ocsp_judge(&r, NULL, issuer, now, why);
+	if (ret >= 0) {
+		info->serial = r.serial.p;
+		info->serial_len = r.serial.len;
+		info->this_update = r.this_update;
+		/* A client checks the delegate's validity too: no later than it. */
+		info->expiry = ssa_ocsp_expiry(&r);
+		if (r.signer_until && r.signer_until < info->expiry)
+			info->expiry = r.signer_until;
+		info->signer_key = r.signer_key;
+		info->signer_key_len = r.signer_key_len;
 	}
-	if (r.this_update > now + SSA_OCSP_SKEW) {
-		*why = "the OCSP staple is not valid yet (thisUpdate is in the future)";
-		return -ESTALE;
-	}
-	if (r.next_update ? now >= r.next_update : now > r.this_update + SSA_OCSP_MAX_AGE) {
-		*why = "the OCSP staple has expired (nextUpdate has passed)";
-		return -ESTALE;
-	}
-	if (r.status == SSA_OCSP_UNKNOWN)
-		*why = "the OCSP responder does not know the certificate";
-	return r.status;
+	return ret;
 }

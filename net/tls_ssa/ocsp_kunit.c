@@ -798,6 +798,67 @@ static void ssa_ocsp_must_staple_ext(struct kunit *test)
 	mbedtls_x509_crt_free(&ms);
 }
 
+/* What a server would staple: about which certificate, until when. */
+static void ssa_ocsp_inspect_staples(struct kunit *test)
+{
+	struct ssa_ocsp_certs *c = test->priv;
+	struct ssa_ocsp_info info;
+	mbedtls_x509_crt rogue;
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, SSA_OCSP_GOOD,
+			ssa_ocsp_inspect(ssa_ocsp_resp_good, sizeof(ssa_ocsp_resp_good), &c->ca,
+					 SSA_OCSP_NOW, &info, &why));
+	KUNIT_EXPECT_EQ(test, c->leaf.serial.len, info.serial_len);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(info.serial, c->leaf.serial.p, info.serial_len));
+	KUNIT_EXPECT_GT(test, info.expiry, (time64_t)SSA_OCSP_NOW);
+	KUNIT_EXPECT_LT(test, info.expiry, (time64_t)SSA_OCSP_T0 + 2 * 86400);
+	KUNIT_EXPECT_NULL(test, info.signer_key);
+	/* Without nextUpdate, it counts for four days. */
+	KUNIT_EXPECT_EQ(test, SSA_OCSP_GOOD,
+			ssa_ocsp_inspect(ssa_ocsp_resp_good_nonext, sizeof(ssa_ocsp_resp_good_nonext),
+					 &c->ca, SSA_OCSP_NOW, &info, &why));
+	KUNIT_EXPECT_EQ(test, info.this_update + 4 * 86400, info.expiry);
+	KUNIT_EXPECT_EQ(test, SSA_OCSP_GOOD,
+			ssa_ocsp_inspect(ssa_ocsp_resp_other, sizeof(ssa_ocsp_resp_other), &c->ca,
+					 SSA_OCSP_NOW, &info, &why));
+	KUNIT_EXPECT_EQ(test, c->other.serial.len, info.serial_len);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(info.serial, c->other.serial.p, info.serial_len));
+	KUNIT_EXPECT_EQ(test, SSA_OCSP_REVOKED,
+			ssa_ocsp_inspect(ssa_ocsp_resp_revoked, sizeof(ssa_ocsp_resp_revoked),
+					 &c->ca, SSA_OCSP_T0 + 30 * 86400, &info, &why));
+	/* Expired, forged, or about another CA's certificates: refused. */
+	KUNIT_EXPECT_EQ(test, -ESTALE,
+			ssa_ocsp_inspect(ssa_ocsp_resp_good, sizeof(ssa_ocsp_resp_good), &c->ca,
+					 SSA_OCSP_T0 + 2 * 86400, &info, &why));
+	KUNIT_EXPECT_EQ(test, -EKEYREJECTED,
+			ssa_ocsp_inspect(ssa_ocsp_resp_rogue, sizeof(ssa_ocsp_resp_rogue), &c->ca,
+					 SSA_OCSP_NOW, &info, &why));
+	ssa_ocsp_pem(test, &rogue, ssa_ocsp_rogueca);
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			ssa_ocsp_inspect(ssa_ocsp_resp_good, sizeof(ssa_ocsp_resp_good), &rogue,
+					 SSA_OCSP_NOW, &info, &why));
+	mbedtls_x509_crt_free(&rogue);
+	/* A responder that is the certificate it answers for. */
+	KUNIT_EXPECT_EQ(test, -EKEYREJECTED,
+			ssa_ocsp_inspect(ssa_ocsp_resp_self, sizeof(ssa_ocsp_resp_self), &c->ca,
+					 SSA_OCSP_NOW, &info, &why));
+	/* A delegate's key is named, so that a server can compare its leaf's:
+	 * the twin holds the leaf's key.
+	 */
+	KUNIT_EXPECT_EQ(test, SSA_OCSP_GOOD,
+			ssa_ocsp_inspect(ssa_ocsp_resp_delegated, sizeof(ssa_ocsp_resp_delegated),
+					 &c->ca, SSA_OCSP_NOW, &info, &why));
+	KUNIT_EXPECT_NOT_NULL(test, info.signer_key);
+	KUNIT_EXPECT_FALSE(test, info.signer_key_len == c->leaf.pk_raw.len &&
+			   !memcmp(info.signer_key, c->leaf.pk_raw.p, c->leaf.pk_raw.len));
+	KUNIT_EXPECT_EQ(test, SSA_OCSP_GOOD,
+			ssa_ocsp_inspect(ssa_ocsp_resp_twin, sizeof(ssa_ocsp_resp_twin), &c->ca,
+					 SSA_OCSP_NOW, &info, &why));
+	KUNIT_ASSERT_EQ(test, c->leaf.pk_raw.len, info.signer_key_len);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(info.signer_key, c->leaf.pk_raw.p, info.signer_key_len));
+}
+
 static struct kunit_case ssa_ocsp_cases[] = {
 	KUNIT_CASE(ssa_ocsp_must_staple_ext),
 	KUNIT_CASE(ssa_ocsp_statuses),
@@ -805,6 +866,7 @@ static struct kunit_case ssa_ocsp_cases[] = {
 	KUNIT_CASE(ssa_ocsp_signers),
 	KUNIT_CASE(ssa_ocsp_self_signed_status),
 	KUNIT_CASE(ssa_ocsp_malformed),
+	KUNIT_CASE(ssa_ocsp_inspect_staples),
 	{}
 };
 

@@ -359,8 +359,29 @@ enum ssa_ocsp_status {
 	SSA_OCSP_UNKNOWN,
 };
 
+/**
+ * struct ssa_ocsp_info - what a response says, for a server to staple it
+ * @serial: the certificate's serial, pointing into the response
+ * @serial_len: its length
+ * @this_update: when the responder said it
+ * @expiry: when it stops counting (nextUpdate, or thisUpdate plus 4 days;
+ *	no later than a delegated responder's notAfter)
+ * @signer_key: a delegated responder's SubjectPublicKeyInfo, pointing into
+ *	the response; NULL if the issuer signed
+ * @signer_key_len: its length
+ */
+struct ssa_ocsp_info {
+	const u8 *serial;
+	size_t serial_len;
+	time64_t this_update, expiry;
+	const u8 *signer_key;
+	size_t signer_key_len;
+};
+
 int ssa_ocsp_check(const u8 *der, size_t len, const struct mbedtls_x509_crt *leaf,
 		   const struct mbedtls_x509_crt *issuer, time64_t now, const char **why);
+int ssa_ocsp_inspect(const u8 *der, size_t len, const struct mbedtls_x509_crt *issuer,
+		     time64_t now, struct ssa_ocsp_info *info, const char **why);
 bool ssa_ocsp_must_staple(const struct mbedtls_x509_crt *crt);
 
 /* --- cred.c: own certificates and keys ------------------------------------- */
