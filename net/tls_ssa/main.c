@@ -67,6 +67,7 @@ static void __exit ssa_exit(void)
 	ssa_securityfs_exit();
 	ssa_proto_exit();
 	ssa_ktls_exit();
+	ssa_staple_exit();
 	ssa_crl_exit();
 	ssa_trust_exit();
 	ssa_handshake_exit();

@@ -9,6 +9,8 @@
  *                bundle that replaces them
  *   crl          read: the CRLs in use, one key=value line each; write:
  *                PEM CRLs that replace them (none: no CRL)
+ *   ocsp         read: the OCSP staples SSA servers send, one line each;
+ *                write: PEM pairs (issuer, OCSP RESPONSE) that replace them
  *   connections  one line per live SSA socket (CAP_NET_ADMIN)
  *   stats        counters (CAP_NET_ADMIN)
  *   version      module and mbedTLS versions
@@ -32,7 +34,7 @@
 #define SSA_TRUST_TEXT_MAX	(4 << 20)
 
 static struct dentry *ssa_fs_dir;
-static struct dentry *ssa_fs_files[8];
+static struct dentry *ssa_fs_files[9];
 
 static bool ssa_fs_admin(void)
 {
@@ -186,6 +188,29 @@ static const struct file_operations ssa_fs_crl_fops = {
 	.write = ssa_fs_crl_write,
 };
 
+/* --- ocsp -------------------------------------------------------------------- */
+
+static int ssa_fs_ocsp_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ssa_staple_show, NULL);
+}
+
+/* The staples SSA servers send: an issuer's certificate before each. */
+static ssize_t ssa_fs_ocsp_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	return ssa_fs_write(ubuf, count, ppos, SSA_TRUST_TEXT_MAX, ssa_staple_replace);
+}
+
+static const struct file_operations ssa_fs_ocsp_fops = {
+	.owner = THIS_MODULE,
+	.open = ssa_fs_ocsp_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = ssa_fs_ocsp_write,
+};
+
 /* --- stats, version ---------------------------------------------------------- */
 
 static int ssa_fs_stats_show(struct seq_file *m, void *v)
@@ -288,6 +313,7 @@ void ssa_securityfs_init(void)
 		{ "last_error", 0444, &ssa_fs_error_fops },
 		{ "trust", 0644, &ssa_fs_trust_fops },
 		{ "crl", 0644, &ssa_fs_crl_fops },
+		{ "ocsp", 0644, &ssa_fs_ocsp_fops },
 		{ "connections", 0400, &ssa_fs_conns_fops },
 		{ "stats", 0400, &ssa_fs_stats_fops },
 		{ "version", 0444, &ssa_fs_version_fops },

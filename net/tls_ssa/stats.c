@@ -78,6 +78,7 @@ static const char *const ssa_stat_names[SSA_STAT_COUNT] = {
 	[SSA_STAT_REVOKED] = "revoked_certificates",
 	[SSA_STAT_OCSP_GOOD] = "ocsp_staples_good",
 	[SSA_STAT_OCSP_BAD] = "ocsp_staples_refused",
+	[SSA_STAT_OCSP_STAPLED] = "ocsp_staples_sent",
 };
 
 /**

@@ -245,6 +245,7 @@ enum ssa_stat {
 	SSA_STAT_REVOKED,	/* certificates found revoked */
 	SSA_STAT_OCSP_GOOD,	/* OCSP staples that said good */
 	SSA_STAT_OCSP_BAD,	/* OCSP staples refused: forged, stale, not ours */
+	SSA_STAT_OCSP_STAPLED,	/* OCSP staples an SSA server sent */
 	SSA_STAT_COUNT,
 };
 
@@ -383,6 +384,13 @@ int ssa_ocsp_check(const u8 *der, size_t len, const struct mbedtls_x509_crt *lea
 int ssa_ocsp_inspect(const u8 *der, size_t len, const struct mbedtls_x509_crt *issuer,
 		     time64_t now, struct ssa_ocsp_info *info, const char **why);
 bool ssa_ocsp_must_staple(const struct mbedtls_x509_crt *crt);
+
+/* --- staple.c: the administrator's OCSP responses, for SSA servers --------- */
+
+int ssa_staple_replace(char *pem, size_t len);
+int ssa_staple_for(const struct mbedtls_x509_crt *leaf, u8 **der, size_t *len);
+int ssa_staple_show(struct seq_file *m, void *v);
+void ssa_staple_exit(void);
 
 /* --- cred.c: own certificates and keys ------------------------------------- */
 
