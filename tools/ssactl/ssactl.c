@@ -12,6 +12,11 @@
  *   ssactl crl load FILE|DIR...   replace the CRLs (PEM or DER)
  *   ssactl crl show               CRLs: issuer, next update, entries
  *   ssactl crl clear              no CRL
+ *   ssactl ocsp load ISSUER RESP... replace the OCSP staples SSA servers send
+ *   ssactl ocsp show              staples: expiry, status, serial, issuer
+ *   ssactl ocsp clear             no staple
+ *   ssactl ocsp fetch CERT ISSUER OUT [URL]  ask the responder (openssl ocsp)
+ *   ssactl ocsp check CERT ISSUER RESPONSE   would it be stapled now?
  *   ssactl conns                  live SSA sockets, like ss
  *   ssactl stats                  handshake counters
  *   ssactl status                 module, kernel, kTLS
@@ -22,6 +27,7 @@
  * See Documentation/ssactl.rst.
  */
 
+#define _GNU_SOURCE	/* pipe2() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -31,6 +37,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/tls_ssa.h>
@@ -496,14 +503,15 @@ static int text_add(struct text *t, const char *s, size_t n)
 	return 0;
 }
 
-/* DER as a PEM block, 64 columns of base64. */
-static int crl_pem_of_der(struct text *t, const unsigned char *d, size_t n)
+/* DER as a PEM block from @begin to @end, 64 columns of base64. */
+static int pem_of_der(struct text *t, const char *begin, const char *end,
+		      const unsigned char *d, size_t n)
 {
 	static const char b64[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char line[68];
 	size_t i, col = 0;
-	int err = text_add(t, CRL_BEGIN "\n", strlen(CRL_BEGIN) + 1);
+	int err = text_add(t, begin, strlen(begin)) ?: text_add(t, "\n", 1);
 
 	for (i = 0; !err && i < n; i += 3) {
 		unsigned int v = d[i] << 16 | (i + 1 < n ? d[i + 1] << 8 : 0) |
@@ -519,7 +527,7 @@ static int crl_pem_of_der(struct text *t, const unsigned char *d, size_t n)
 			col = 0;
 		}
 	}
-	return err ?: text_add(t, CRL_END "\n", strlen(CRL_END) + 1);
+	return err ?: text_add(t, end, strlen(end)) ?: text_add(t, "\n", 1);
 }
 
 /* The CRLs of one file, PEM blocks or one DER CRL, appended to @t as PEM;
@@ -545,7 +553,7 @@ static int crl_add_file(struct text *t, const char *file)
 		n++;
 	}
 	if (!n && len > 2 && (unsigned char)buf[0] == 0x30) {
-		if (crl_pem_of_der(t, (unsigned char *)buf, len))
+		if (pem_of_der(t, CRL_BEGIN, CRL_END, (unsigned char *)buf, len))
 			goto nomem;
 		n = 1;
 	}
@@ -613,9 +621,15 @@ static int crl_add_dir(struct text *t, const char *dir)
 	return total;
 }
 
-static int crl_write(const char *text, size_t len, int count, char **files, int nfiles)
+/* Write @text to securityfs @name: @count @what (JSON: @key) from @files. */
+static int fs_load(const char *name, const char *key, const char *what, const char *text,
+		   size_t len, int count, char **files, int nfiles)
 {
-	int ret = write_whole(SSA_FS "/crl", text, len), i;
+	char path[128];
+	int ret, i;
+
+	snprintf(path, sizeof(path), "%s/%s", SSA_FS, name);
+	ret = write_whole(path, text, len);
 
 	if (json) {
 		jw_open(NULL, '{');
@@ -623,18 +637,23 @@ static int crl_write(const char *text, size_t len, int count, char **files, int 
 		for (i = 0; i < nfiles; i++)
 			jw_str(NULL, files[i]);
 		jw_close(']');
-		jw_int("crls", ret ? 0 : count);
+		jw_int(key, ret ? 0 : count);
 		jw_bool("loaded", !ret);
 		if (ret)
 			jw_str("error", strerror(-ret));
 		jw_close('}');
 	} else if (ret) {
-		fprintf(stderr, "ssactl: CRLs not loaded: %s (the kernel log says why)\n",
+		fprintf(stderr, "ssactl: %s not loaded: %s (the kernel log says why)\n", what,
 			strerror(-ret));
 	} else {
-		printf("%d CRLs loaded\n", count);
+		printf("%d %s loaded\n", count, what);
 	}
 	return ret ? 1 : 0;
+}
+
+static int crl_write(const char *text, size_t len, int count, char **files, int nfiles)
+{
+	return fs_load("crl", "crls", "CRLs", text, len, count, files, nfiles);
 }
 
 static int do_crl_load(int argc, char **argv)
@@ -761,6 +780,342 @@ static int do_crl_show(int argc, char **argv)
 	return 0;
 }
 
+/* --- ocsp --------------------------------------------------------------------- */
+
+#define CRT_BEGIN	"-----BEGIN CERTIFICATE-----"
+#define CRT_END		"-----END CERTIFICATE-----"
+#define OCSP_BEGIN	"-----BEGIN OCSP RESPONSE-----"
+#define OCSP_END	"-----END OCSP RESPONSE-----"
+
+/* The first @begin..@end block of @file, or the file as DER, appended
+ * to @t as PEM: 0, or -1 with a message.
+ */
+static int pem_add_first(struct text *t, const char *file, const char *begin,
+			 const char *end, const char *what)
+{
+	size_t len;
+	char *buf = slurp(file, &len), *b, *e;
+	int err;
+
+	if (!buf) {
+		fprintf(stderr, "ssactl: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	b = strstr(buf, begin);
+	e = b ? strstr(b, end) : NULL;
+	if (e)
+		err = text_add(t, b, e + strlen(end) - b) ?: text_add(t, "\n", 1);
+	else if (len > 2 && (unsigned char)buf[0] == 0x30)
+		err = pem_of_der(t, begin, end, (unsigned char *)buf, len);
+	else
+		err = -EINVAL;
+	free(buf);
+	if (err == -EINVAL)
+		fprintf(stderr, "ssactl: %s: no %s in it (neither PEM nor DER)\n", file, what);
+	else if (err)
+		fprintf(stderr, "ssactl: %s: out of memory\n", file);
+	return err ? -1 : 0;
+}
+
+/* An issuer and the OCSP response about a certificate it issued. */
+static int ocsp_add_pair(struct text *t, const char *issuer, const char *response)
+{
+	if (pem_add_first(t, issuer, CRT_BEGIN, CRT_END, "certificate") ||
+	    pem_add_first(t, response, OCSP_BEGIN, OCSP_END, "OCSP response"))
+		return -1;
+	return 0;
+}
+
+/* A directory's NAME.ocsp responses, each with NAME.issuer.pem, in name
+ * order: the number of pairs, or -1 with a message.
+ */
+static int ocsp_add_dir(struct text *t, const char *dir)
+{
+	struct dirent **ents;
+	char resp[4096], issuer[4096];
+	int n = scandir(dir, &ents, NULL, alphasort), i, pairs = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "ssactl: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		size_t l = strlen(name);
+		struct stat st;
+
+		if (pairs >= 0 && name[0] != '.' && l > 5 && !strcmp(name + l - 5, ".ocsp")) {
+			snprintf(resp, sizeof(resp), "%s/%s", dir, name);
+			snprintf(issuer, sizeof(issuer), "%s/%.*s.issuer.pem", dir, (int)(l - 5), name);
+			if (!lstat(resp, &st) && S_ISREG(st.st_mode))
+				pairs = ocsp_add_pair(t, issuer, resp) ? -1 : pairs + 1;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return pairs;
+}
+
+static int do_ocsp_load(int argc, char **argv)
+{
+	struct text t = { 0 };
+	struct stat st;
+	int i, n = 0, ret;
+
+	if (argc == 1 && !stat(argv[0], &st) && S_ISDIR(st.st_mode)) {
+		if (need_module())
+			return 1;
+		n = ocsp_add_dir(&t, argv[0]);
+	} else if (argc >= 2 && argc % 2 == 0) {
+		if (need_module())
+			return 1;
+		for (i = 0; i < argc && n >= 0; i += 2)
+			n = ocsp_add_pair(&t, argv[i], argv[i + 1]) ? -1 : n + 1;
+	} else {
+		fprintf(stderr, "ssactl: ocsp load needs ISSUER RESPONSE pairs, or a directory\n");
+		return 2;
+	}
+	if (n <= 0) {
+		if (!n)
+			fprintf(stderr, "ssactl: no NAME.ocsp in %s (ssactl ocsp clear removes them all)\n",
+				argv[0]);
+		if (json) {
+			jw_open(NULL, '{');
+			jw_str("error", "no OCSP staple loaded");
+			jw_close('}');
+		}
+		free(t.p);
+		return 1;
+	}
+	ret = fs_load("ocsp", "staples", "OCSP staples", t.p, t.len, n, argv, argc);
+	free(t.p);
+	return ret;
+}
+
+static int do_ocsp_clear(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	return fs_load("ocsp", "staples", "OCSP staples", "\n", 1, 0, NULL, 0);
+}
+
+static int do_ocsp_show(int argc, char **argv)
+{
+	char *text, *line, *save = NULL, serial[132], status[16], this[32], expiry[32], exp[4];
+	size_t len;
+	int n = 0;
+
+	(void)argc;
+	(void)argv;
+	if (need_module())
+		return 1;
+	text = fs_read("ocsp", &len);
+	if (!text) {
+		fprintf(stderr, "ssactl: cannot read the OCSP staples: %s\n", strerror(errno));
+		return 1;
+	}
+	if (json)
+		jw_open(NULL, '[');
+	else
+		printf("%-20s  %-7s  %-7s  %-16s  %s\n", "EXPIRY", "STATUS", "EXPIRED", "SERIAL",
+		       "ISSUER");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *issuer = crl_field(line, "issuer", NULL, 0);
+
+		if (!issuer || !crl_field(line, "serial", serial, sizeof(serial)) ||
+		    !crl_field(line, "status", status, sizeof(status)) ||
+		    !crl_field(line, "this_update", this, sizeof(this)) ||
+		    !crl_field(line, "expiry", expiry, sizeof(expiry)) ||
+		    !crl_field(line, "expired", exp, sizeof(exp)))
+			continue;
+		n++;
+		if (json) {
+			jw_open(NULL, '{');
+			jw_str("issuer", issuer);
+			jw_str("serial", serial);
+			jw_str("status", status);
+			jw_str("this_update", this);
+			jw_str("expiry", expiry);
+			jw_bool("expired", !strcmp(exp, "1"));
+			jw_close('}');
+		} else {
+			printf("%-20s  %-7s  %-7s  %-16s  %s\n", expiry, status,
+			       strcmp(exp, "1") ? "no" : "yes", serial, issuer);
+		}
+	}
+	if (json)
+		jw_close(']');
+	else
+		printf("%d OCSP staples\n", n);
+	free(text);
+	return 0;
+}
+
+/* Run @argv; its output in @out (if @out: the first line, or with
+ * @all, all of it and its errors), 0 if it exited 0.
+ */
+static int run(char *const argv[], char *out, size_t size, bool all)
+{
+	int fds[2], status;
+	ssize_t r = 0;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (!pid) {
+		dup2(fds[1], STDOUT_FILENO);
+		if (!out)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		else if (all)
+			dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "ssactl: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	if (out) {
+		size_t n = 0;
+		char sink[256];
+
+		while (n + 1 < size && (r = read(fds[0], out + n, size - 1 - n)) > 0)
+			n += r;
+		out[n] = '\0';
+		if (!all)
+			out[strcspn(out, "\r\n")] = '\0';
+		/* The rest, if any, so that the child never blocks on a full pipe. */
+		while (read(fds[0], sink, sizeof(sink)) > 0)
+			;
+	}
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+/* Would the response in @resp pass for @cert of @issuer now?  openssl
+ * ocsp checks the signer (the issuer, or a responder it certified), the
+ * CertID and the validity; the kernel checks again when it loads it.
+ * 0 if it would, with the status in @status.
+ */
+static int ocsp_verify(const char *cert, const char *issuer, const char *resp,
+		       char *status, size_t size)
+{
+	char *const argv[] = { "openssl", "ocsp", "-respin", (char *)resp, "-issuer",
+			       (char *)issuer, "-cert", (char *)cert, "-VAfile", (char *)issuer,
+			       "-CAfile", (char *)issuer, "-partial_chain", "-no_nonce", NULL };
+	char out[4096], want[4200];
+	const char *st;
+
+	if (run(argv, out, sizeof(out), true))
+		return -1;
+	/* "Response verify OK", "CERT: good", its times; a warning if stale */
+	snprintf(want, sizeof(want), "\n%s: ", cert);
+	st = strstr(out, want);
+	if (!strstr(out, "Response verify OK") || !st || strstr(out, "Status times invalid"))
+		return -1;
+	st += strlen(want);
+	snprintf(status, size, "%.*s", (int)strcspn(st, "\r\n"), st);
+	return strcmp(status, "good") && strcmp(status, "revoked") && strcmp(status, "unknown");
+}
+
+/* ssactl ocsp check CERT ISSUER RESPONSE: the same judgement, and
+ * exit status, as fetch makes before it keeps a response.
+ */
+static int do_ocsp_check(int argc, char **argv)
+{
+	char status[32] = "";
+	int ret;
+
+	if (argc != 3) {
+		fprintf(stderr, "ssactl: ocsp check needs CERT ISSUER RESPONSE\n");
+		return 2;
+	}
+	ret = ocsp_verify(argv[0], argv[1], argv[2], status, sizeof(status));
+	if (json) {
+		jw_open(NULL, '{');
+		jw_str("certificate", argv[0]);
+		jw_str("response", argv[2]);
+		jw_bool("valid", !ret);
+		jw_str("status", ret ? "" : status);
+		jw_close('}');
+	} else if (ret) {
+		fprintf(stderr, "ssactl: %s: not a current, verified OCSP response about %s\n",
+			argv[2], argv[0]);
+	} else {
+		printf("%s: %s\n", argv[0], status);
+	}
+	return ret ? 1 : 0;
+}
+
+/* ssactl ocsp fetch CERT ISSUER OUT [URL]: ask the responder (the URL,
+ * or the certificate's own, from its authorityInfoAccess) with openssl
+ * ocsp, and keep its response in OUT for "ssactl ocsp load", if it
+ * verifies (ocsp_verify()): a forged or stale answer, which anyone on
+ * the path of plain HTTP can give, never replaces a good one.
+ */
+static int do_ocsp_fetch(int argc, char **argv)
+{
+	char url[2048], tmp[4096], status[32] = "";
+	int ret;
+
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "ssactl: ocsp fetch needs CERT ISSUER OUT [URL]\n");
+		return 2;
+	}
+	if (argc == 4) {
+		snprintf(url, sizeof(url), "%s", argv[3]);
+	} else {
+		char *const uri[] = { "openssl", "x509", "-noout", "-ocsp_uri", "-in", argv[0], NULL };
+
+		if (run(uri, url, sizeof(url), false) || !*url) {
+			fprintf(stderr, "ssactl: %s names no OCSP responder: give its URL\n",
+				argv[0]);
+			return 1;
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s.new", argv[2]);
+	{
+		char *const req[] = { "openssl", "ocsp", "-issuer", argv[1], "-cert", argv[0],
+				      "-url", url, "-no_nonce", "-noverify", "-respout", tmp,
+				      NULL };
+
+		ret = run(req, NULL, 0, false);
+	}
+	if (!ret && ocsp_verify(argv[0], argv[1], tmp, status, sizeof(status))) {
+		fprintf(stderr, "ssactl: the response from %s does not verify for %s\n", url,
+			argv[0]);
+		ret = -1;
+	}
+	if (!ret && rename(tmp, argv[2]))
+		ret = -1;
+	if (ret)
+		unlink(tmp);
+	if (json) {
+		jw_open(NULL, '{');
+		jw_str("certificate", argv[0]);
+		jw_str("url", url);
+		jw_str("response", argv[2]);
+		jw_bool("fetched", !ret);
+		jw_str("status", status);
+		jw_close('}');
+	} else if (ret) {
+		fprintf(stderr, "ssactl: no OCSP response kept from %s\n", url);
+	} else {
+		printf("%s: OCSP response from %s: %s\n", argv[2], url, status);
+	}
+	return ret ? 1 : 0;
+}
+
 /* --- conns, stats ------------------------------------------------------------- */
 
 static int do_conns(int argc, char **argv)
@@ -882,7 +1237,7 @@ static int do_status(int argc, char **argv)
 	bool loaded = access("/sys/module/tls_ssa", F_OK) == 0;
 	bool ktls = access("/sys/module/tls", F_OK) == 0;
 	bool fs = access(SSA_FS, F_OK) == 0;
-	int crls = 0, stale = 0;
+	int crls = 0, stale = 0, staples = 0, expired = 0;
 	char *text, *line, *save = NULL;
 	size_t len;
 
@@ -902,6 +1257,13 @@ static int do_status(int argc, char **argv)
 		stale += !!strstr(line, " stale=1 ");
 	}
 	free(text);
+	text = fs ? fs_read("ocsp", &len) : NULL;
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		staples++;
+		expired += !!strstr(line, " expired=1 ");
+	}
+	free(text);
 	if (json) {
 		jw_open(NULL, '{');
 		jw_str("module", loaded ? "loaded" : "not loaded");
@@ -914,6 +1276,8 @@ static int do_status(int argc, char **argv)
 		jw_str("ipproto_tls", proto);
 		jw_int("crls", crls);
 		jw_int("crls_stale", stale);
+		jw_int("ocsp_staples", staples);
+		jw_int("ocsp_staples_expired", expired);
 		jw_close('}');
 	} else {
 		printf("module:      %s%s%s\n", loaded ? "loaded" : "not loaded",
@@ -928,6 +1292,8 @@ static int do_status(int argc, char **argv)
 		printf("IPPROTO_TLS: %s\n", proto);
 		printf("CRLs:        %d loaded, %d stale%s\n", crls, stale,
 		       stale ? " (past nextUpdate: refresh them, ssactl crl load)" : "");
+		printf("OCSP:        %d staples, %d expired%s\n", staples, expired,
+		       expired ? " (not sent: refresh them, ssactl ocsp fetch, ssactl ocsp load)" : "");
 	}
 	return loaded ? 0 : 1;
 }
@@ -938,11 +1304,13 @@ static int do_help(int argc, char **argv);
 static int do_policy(int argc, char **argv);
 static int do_trust(int argc, char **argv);
 static int do_crl(int argc, char **argv);
+static int do_ocsp(int argc, char **argv);
 
 static const struct cmd objects[] = {
 	{ "policy",	do_policy },
 	{ "trust",	do_trust },
 	{ "crl",	do_crl },
+	{ "ocsp",	do_ocsp },
 	{ "conns",	do_conns },
 	{ "stats",	do_stats },
 	{ "status",	do_status },
@@ -974,6 +1342,16 @@ static const struct cmd crl_cmds[] = {
 	{ NULL,		NULL },
 };
 
+static const struct cmd ocsp_cmds[] = {
+	{ "load",	do_ocsp_load },
+	{ "show",	do_ocsp_show },
+	{ "clear",	do_ocsp_clear },
+	{ "fetch",	do_ocsp_fetch },
+	{ "check",	do_ocsp_check },
+	{ "help",	do_help },
+	{ NULL,		NULL },
+};
+
 static int do_help(int argc, char **argv)
 {
 	(void)argc;
@@ -983,6 +1361,8 @@ static int do_help(int argc, char **argv)
 		"       ssactl policy { check FILE | load [FILE] | show }\n"
 		"       ssactl trust { load [BUNDLE] | show }\n"
 		"       ssactl crl { load FILE|DIR... | show | clear }\n"
+		"       ssactl ocsp { load ISSUER RESPONSE... | load DIR | show | clear |\n"
+		"                     fetch CERT ISSUER OUT [URL] | check CERT ISSUER RESPONSE }\n"
 		"       ssactl { conns | stats | status | version | help }\n"
 		"       OPTIONS := { -j|--json [-p|--pretty] | -V|--version }\n");
 	return 0;
@@ -1035,6 +1415,11 @@ static int do_trust(int argc, char **argv)
 static int do_crl(int argc, char **argv)
 {
 	return dispatch(crl_cmds, "crl command", argc, argv);
+}
+
+static int do_ocsp(int argc, char **argv)
+{
+	return dispatch(ocsp_cmds, "ocsp command", argc, argv);
 }
 
 int main(int argc, char **argv)
