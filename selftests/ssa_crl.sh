@@ -16,7 +16,12 @@
 # on), must-staple with and without one, under soft-fail, hard-fail
 # (with and without a CRL) and off.  The CRLs come from lib/mkcrl.sh
 # (openssl ca over the test PKI), the responses from lib/mkocsp.sh
-# (openssl ocsp); ssa_policy.sh checks the CRLs under lock.  TAP output
+# (openssl ocsp).  SSA servers stapling what "ssactl ocsp load" gave
+# them, to s_client -status and to SSA clients, TLS 1.3 and 1.2: good,
+# revoked, for another certificate (not sent), must-staple, resumption
+# (none), expiry (not sent, not loaded), and loads that lie; "ssactl ocsp
+# fetch" and tools/ssactl/ssa-revocation-refresh against openssl ocsp as
+# a responder.  ssa_policy.sh checks the CRLs under lock.  TAP output
 # with a kselftest "# Totals:" line.
 
 set -u
@@ -34,6 +39,7 @@ on_exit() {
 	[ "$CLOCK_SHIFT" = 0 ] || date -s "@$(($(date +%s) - CLOCK_SHIFT))" >/dev/null
 	printf '[default]\n' >"$FS/policy" 2>/dev/null
 	printf '\n' >"$FS/crl" 2>/dev/null
+	printf '\n' >"$FS/ocsp" 2>/dev/null
 }
 
 # s_server [LABEL:]NAME [OPTIONS]: an OpenSSL server with PKI certificate
@@ -191,6 +197,129 @@ refused orev "a revoked staple outweighs a CRL that does not list the leaf" "rev
 policy '[default]\nrevocation = off\n'
 passes orev "revocation = off: no staple is asked for or judged"
 policy '[default]\n'
+
+# --- an SSA server staples the administrator's responses ("ssactl ocsp") ----------
+# ssa_server NAME CERT: an SSA server with PKI certificate CERT on a new
+# $PORT, which $NAME_PORT remembers
+ssa_server() {
+	PORT=$((PORT + 1))
+	"$SERVER" -c "$PKI/$2.pem" -k "$PKI/$2.key" -r "$W" "$PORT" >"$W/$1.log" 2>&1 </dev/null &
+	PIDS+=($!)
+	wait_port "$PORT" 20 $! || bail "ssa_server $1 does not listen"
+	printf -v "${1}_PORT" %s "$PORT"
+}
+# s_status NAME [OPTIONS]: openssl s_client -status to the server of NAME
+s_status() {
+	local p=${1}_PORT
+	timeout 30 openssl s_client -connect "localhost:${!p}" -CAfile "$PKI/ca.pem" -status \
+		"${@:2}" </dev/null >"$W/out" 2>&1
+}
+ocsp_load() { "$SSACTL" ocsp load "$@" >"$W/out" 2>"$W/err"; }
+STAPLED="has 'OCSP Response Status: successful' && has 'Cert Status: good'"
+ssa_server sgood srv
+ssa_server smust mustst
+s_status sgood -tls1_3
+check "no staple loaded: the SSA server sends none" "has 'no response sent'"
+ocsp_load "$PKI/ca.pem" "$O/good.der" "$PKI/ca.pem" "$O/mustst.der"
+check "ssactl ocsp load takes two staples, issuer before each" \
+	"[ $? = 0 ] && has '2 OCSP staples loaded'"
+"$SSACTL" ocsp show >"$W/out" 2>"$W/err"
+check "ssactl ocsp show: good, not expired, the issuer" \
+	"grep -Eq ' good +no +[0-9a-f]+ +.*SSA Test CA' $W/out && has '2 OCSP staples'"
+sent0=$(stat_of ocsp_staples_sent)
+s_status sgood -tls1_3
+check "TLS 1.3: the SSA server staples the loaded response" "$STAPLED"
+s_status sgood -tls1_2
+check "TLS 1.2: the SSA server sends it in CertificateStatus" "$STAPLED"
+check "stats count the staples sent" "[ $(stat_of ocsp_staples_sent) = $((${sent0:-0} + 2)) ]"
+# shellcheck disable=SC2154	# sgood_PORT: set by ssa_server()
+timeout 30 openssl s_client -connect "localhost:$sgood_PORT" -CAfile "$PKI/ca.pem" \
+	</dev/null >/dev/null 2>&1
+check "a client that does not ask gets no staple" \
+	"[ $(stat_of ocsp_staples_sent) = $((${sent0:-0} + 2)) ]"
+rm -f "$W/sess"
+s_status sgood -tls1_2 -sess_out "$W/sess"
+s_status sgood -tls1_2 -sess_in "$W/sess"
+check "TLS 1.2: a resumed session sends no certificate and no staple" \
+	"has '^Reused,' && ! has 'OCSP Response Status'"
+good0=$(stat_of ocsp_staples_good)
+passes sgood "an SSA client takes the SSA server's staple, TLS 1.3"
+passes sgood "... and TLS 1.2" -M 1.2
+check "the SSA client judged both staples good" \
+	"[ $(stat_of ocsp_staples_good) = $((${good0:-0} + 2)) ]"
+passes smust "a must-staple certificate served with its staple passes"
+ocsp_load "$PKI/ca.pem" "$O/other.der"
+s_status sgood -tls1_3
+check "a staple about another certificate is not sent" "has 'no response sent'"
+refused smust "must-staple, and the SSA server has no staple for it: refused" "must-staple"
+ocsp_load "$PKI/ca.pem" "$O/revoked.der"
+s_status sgood -tls1_3
+check "a revoked status is stapled as it is" "has 'Cert Status: revoked'"
+refused sgood "an SSA client refuses the SSA server's revoked staple" "revoked (OCSP)"
+ocsp_load "$PKI/ca.pem" "$O/good.der"
+ocsp_load "$PKI/ca.pem" "$O/wrongkey.der"
+check "a response another CA signed does not load" "[ $? != 0 ] && err_has 'not loaded'"
+ocsp_load "$PKI/rogueca.pem" "$O/good.der"
+check "a response given with the wrong issuer does not load" "[ $? != 0 ]"
+ocsp_load "$PKI/ca.pem" "$O/good.der" "$PKI/ca.pem" "$C/revoked.der"
+check "a CRL in place of a response fails the whole load" "[ $? != 0 ]"
+s_status sgood -tls1_3
+check "... and the staples in use stay" "$STAPLED"
+printf 'junk\n' 2>"$W/err" >"$FS/ocsp"
+check "junk written to ocsp is refused (EINVAL)" "[ $? != 0 ] && err_has 'Invalid argument'"
+base64 -w 64 "$O/good.der" >"$W/good.b64"
+{ cat "$PKI/ca.pem"; echo '-----BEGIN OCSP RESPONSE-----'; head -c 200 "$W/good.b64"
+  echo; echo '-----END OCSP RESPONSE-----'; } >"$W/cut.pem"
+dd if="$W/cut.pem" of="$FS/ocsp" bs=1M 2>"$W/err"
+check "a response cut short is refused" "[ $? != 0 ]"
+{ echo '-----BEGIN OCSP RESPONSE-----'; cat "$W/good.b64"; echo '-----END OCSP RESPONSE-----'
+  cat "$PKI/ca.pem"; } >"$W/swapped.pem"
+dd if="$W/swapped.pem" of="$FS/ocsp" bs=1M 2>"$W/err"
+check "a response before its issuer is refused" "[ $? != 0 ]"
+for i in $(seq 65); do echo "$PKI/ca.pem $O/good.der"; done >"$W/pairs"
+# shellcheck disable=SC2046
+ocsp_load $(cat "$W/pairs")
+check "65 staples are refused (E2BIG)" "[ $? != 0 ] && err_has 'too long'"
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	sh -c "printf '\n' >$FS/ocsp" 2>"$W/err"
+check "an unprivileged user cannot clear the staples" "[ $? != 0 ] && [ -n \"\$(cat $FS/ocsp)\" ]"
+# ssactl ocsp fetch and the refresh job, from openssl ocsp as a responder
+PORT=$((PORT + 1)) RESPONDER=$PORT
+openssl ocsp -index "$O/good.idx" -port "$RESPONDER" -CA "$PKI/ca.pem" -rsigner "$PKI/ca.pem" \
+	-rkey "$PKI/ca.key" -ndays 1 -nrequest 2 >/dev/null 2>&1 </dev/null &
+PIDS+=($!)
+wait_port "$RESPONDER" 20 $! || bail "openssl ocsp does not listen"
+"$SSACTL" ocsp fetch "$PKI/srv.pem" "$PKI/ca.pem" "$W/srv.ocsp" "http://127.0.0.1:$RESPONDER" \
+	>"$W/out" 2>"$W/err"
+check "ssactl ocsp fetch gets a response from the responder" "[ $? = 0 ] && [ -s $W/srv.ocsp ]"
+"$SSACTL" ocsp clear >/dev/null
+mkdir -p "$W/conf/ocsp.d"
+cp "$PKI/srv.pem" "$W/conf/ocsp.d/www.pem"
+cp "$PKI/ca.pem" "$W/conf/ocsp.d/www.issuer.pem"
+echo "http://127.0.0.1:$RESPONDER" >"$W/conf/ocsp.d/www.url"
+SSA_CONF_DIR=$W/conf SSA_STATE_DIR=$W/state SSACTL=$SSACTL \
+	"$REPO/tools/ssactl/ssa-revocation-refresh" >"$W/out" 2>"$W/err"
+rc=$?
+s_status sgood -tls1_3
+check "the refresh job fetches and loads the staple, which is then sent" "[ $rc = 0 ] && $STAPLED"
+CLOCK_SHIFT=$((2 * 86400))
+date -s "@$(($(date +%s) + CLOCK_SHIFT))" >/dev/null
+s_status sgood -tls1_3
+r1=$(has 'no response sent' && echo 1)
+ocsp_load "$PKI/ca.pem" "$O/good.der"
+r2=$?
+"$SSACTL" status >"$W/st" 2>&1
+date -s "@$(($(date +%s) - CLOCK_SHIFT))" >/dev/null
+CLOCK_SHIFT=0
+check "past its nextUpdate, a staple is not sent, nor loaded again" \
+	"[ '$r1' = 1 ] && [ $r2 != 0 ] && grep -q 'OCSP: *1 staples, 1 expired' $W/st"
+s_status sgood -tls1_3
+check "... and it is sent again once the clock is back" "$STAPLED"
+"$SSACTL" ocsp clear >"$W/out" 2>"$W/err"
+check "ssactl ocsp clear" "[ $? = 0 ] && [ -z \"\$(cat $FS/ocsp)\" ]"
+"$SSACTL" -j ocsp show >"$W/out" 2>"$W/err"
+check "ssactl -j ocsp show is JSON, an empty list" \
+	"python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == []' $W/out"
 
 # --- an SSA server's client certificates ---------------------------------------
 crl_load "$C/empty.pem"
