@@ -115,6 +115,14 @@ passes srv "a CRL that lists nothing revokes nothing"
 crl_load "$C/revoked.der"
 check "ssactl crl load takes a DER CRL" "[ $? = 0 ]"
 refused srv "the DER CRL revokes as the PEM one does" "revoked"
+mkdir -p "$W/crldir"
+cp "$C/revoked.pem" "$W/crldir/a.pem"
+cp "$C/revoked.der" "$W/crldir/b.crl"
+ln -s "$C/empty.pem" "$W/crldir/c.pem"
+echo junk >"$W/crldir/d.txt"
+crl_load "$W/crldir"
+check "ssactl crl load DIR: its *.pem and *.crl files, not links or others" \
+	"[ $? = 0 ] && has '2 CRLs loaded'"
 crl_load "$C/forged.der" "$C/revoked.pem"
 check "a forged CRL and the real one load together" "[ $? = 0 ] && has '2 CRLs loaded'"
 refused srv "a forged CRL of the issuer does not hide its real one" "revoked"
@@ -220,6 +228,13 @@ ssa_server sgood srv
 ssa_server smust mustst
 s_status sgood -tls1_3
 check "no staple loaded: the SSA server sends none" "has 'no response sent'"
+mkdir -p "$W/odir"
+cp "$O/good.der" "$W/odir/www.ocsp"
+cp "$PKI/ca.pem" "$W/odir/www.issuer.pem"
+ln -s "$O/mustst.der" "$W/odir/link.ocsp"
+ocsp_load "$W/odir"
+check "ssactl ocsp load DIR: NAME.ocsp with NAME.issuer.pem, not links" \
+	"[ $? = 0 ] && has '1 OCSP staples loaded'"
 ocsp_load "$PKI/ca.pem" "$O/good.der" "$PKI/ca.pem" "$O/mustst.der"
 check "ssactl ocsp load takes two staples, issuer before each" \
 	"[ $? = 0 ] && has '2 OCSP staples loaded'"

@@ -567,58 +567,59 @@ nomem:
 	return -1;
 }
 
-static int crl_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A directory's *.crl and *.pem files (not symbolic links, such as
- * c_rehash's): in name order, so a load is reproducible.
+/* @fn(@t, PATH, BASE) for each regular file of @dir (not a symbolic
+ * link, such as c_rehash's) whose name ends in one of @suffixes, in name
+ * order so that a load is reproducible; BASE is PATH's length without
+ * the suffix.  The sum of what @fn returns, or -1 (it printed why) once
+ * it returns -1.
  */
-static int crl_add_dir(struct text *t, const char *dir)
+static int dir_each(const char *dir, const char *const suffixes[], struct text *t,
+		    int (*fn)(struct text *t, const char *path, size_t base))
 {
-	char **names = NULL, path[4096];
-	size_t n = 0, i;
-	struct dirent *d;
-	int total = 0, r;
-	DIR *dp = opendir(dir);
+	struct dirent **ents;
+	char path[4096];
+	int n = scandir(dir, &ents, NULL, alphasort), i, total = 0;
 
-	if (!dp) {
+	if (n < 0) {
 		fprintf(stderr, "ssactl: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	while ((d = readdir(dp))) {
-		size_t l = strlen(d->d_name);
-		char **nn;
+	for (i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		const char *const *sfx;
+		size_t l = strlen(name), sl;
+		struct stat st;
+		int r;
 
-		if (d->d_name[0] == '.' || l < 5 || (strcmp(d->d_name + l - 4, ".crl") &&
-						     strcmp(d->d_name + l - 4, ".pem")))
-			continue;
-		nn = realloc(names, (n + 1) * sizeof(*names));
-		if (!nn || !(nn[n] = strdup(d->d_name))) {
-			names = nn ?: names;
-			total = -1;
-			fprintf(stderr, "ssactl: %s: out of memory\n", dir);
+		for (sfx = suffixes; total >= 0 && name[0] != '.' && *sfx; sfx++) {
+			sl = strlen(*sfx);
+			if (l <= sl || strcmp(name + l - sl, *sfx))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+			if (!lstat(path, &st) && S_ISREG(st.st_mode)) {
+				r = fn(t, path, strlen(path) - sl);
+				total = r < 0 ? -1 : total + r;
+			}
 			break;
 		}
-		names = nn;
-		n++;
+		free(ents[i]);
 	}
-	closedir(dp);
-	if (total == 0 && n)
-		qsort(names, n, sizeof(*names), crl_name_cmp);
-	for (i = 0; i < n; i++) {
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (total >= 0 && !lstat(path, &st) && S_ISREG(st.st_mode)) {
-			r = crl_add_file(t, path);
-			total = r < 0 ? -1 : total + r;
-		}
-		free(names[i]);
-	}
-	free(names);
+	free(ents);
 	return total;
+}
+
+static int crl_add_path(struct text *t, const char *path, size_t base)
+{
+	(void)base;
+	return crl_add_file(t, path);
+}
+
+/* A directory's *.crl and *.pem files. */
+static int crl_add_dir(struct text *t, const char *dir)
+{
+	static const char *const suffixes[] = { ".crl", ".pem", NULL };
+
+	return dir_each(dir, suffixes, t, crl_add_path);
 }
 
 /* Write @text to securityfs @name: @count @what (JSON: @key) from @files. */
@@ -826,34 +827,21 @@ static int ocsp_add_pair(struct text *t, const char *issuer, const char *respons
 	return 0;
 }
 
-/* A directory's NAME.ocsp responses, each with NAME.issuer.pem, in name
- * order: the number of pairs, or -1 with a message.
- */
+/* NAME.ocsp, with NAME.issuer.pem beside it: one pair, or -1. */
+static int ocsp_add_path(struct text *t, const char *path, size_t base)
+{
+	char issuer[4096];
+
+	snprintf(issuer, sizeof(issuer), "%.*s.issuer.pem", (int)base, path);
+	return ocsp_add_pair(t, issuer, path) ? -1 : 1;
+}
+
+/* A directory's NAME.ocsp responses, each with NAME.issuer.pem. */
 static int ocsp_add_dir(struct text *t, const char *dir)
 {
-	struct dirent **ents;
-	char resp[4096], issuer[4096];
-	int n = scandir(dir, &ents, NULL, alphasort), i, pairs = 0;
+	static const char *const suffixes[] = { ".ocsp", NULL };
 
-	if (n < 0) {
-		fprintf(stderr, "ssactl: %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-		size_t l = strlen(name);
-		struct stat st;
-
-		if (pairs >= 0 && name[0] != '.' && l > 5 && !strcmp(name + l - 5, ".ocsp")) {
-			snprintf(resp, sizeof(resp), "%s/%s", dir, name);
-			snprintf(issuer, sizeof(issuer), "%s/%.*s.issuer.pem", dir, (int)(l - 5), name);
-			if (!lstat(resp, &st) && S_ISREG(st.st_mode))
-				pairs = ocsp_add_pair(t, issuer, resp) ? -1 : pairs + 1;
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return pairs;
+	return dir_each(dir, suffixes, t, ocsp_add_path);
 }
 
 static int do_ocsp_load(int argc, char **argv)
