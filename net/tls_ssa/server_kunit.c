@@ -191,6 +191,7 @@ static struct ssa_sock *ssa_test_sock(struct kunit *test)
 	struct ssa_sock *ssk = kunit_kzalloc(test, sizeof(*ssk), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ssk);
+	spin_lock_init(&ssk->error_lock);
 	return ssk;
 }
 

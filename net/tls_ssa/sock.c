@@ -139,6 +139,7 @@ static struct ssa_sock *ssa_sock_alloc(struct sock *sk)
 	INIT_LIST_HEAD(&ssk->accept_node);
 	init_waitqueue_head(&ssk->rx_wait);
 	mutex_init(&ssk->opt_lock);
+	spin_lock_init(&ssk->error_lock);
 	ssa_handshake_init_sock(ssk);
 	return ssk;
 }
@@ -421,14 +422,40 @@ size_t ssa_conns_size(void)
  * ssa_sock_set_error() - record why something failed, for TLS_ERROR
  * @ssk: socket state
  * @fmt: printf format of the reason
+ *
+ * The one rule for TLS_ERROR: @ssk->error is written and read only under
+ * @ssk->error_lock, so a reader never sees half of one reason and half of
+ * another.  Writers are the handshake step (opt_lock), the application's
+ * calls (socket lock), timers and the data path; none needs to hold
+ * anything else.  Any context but hard interrupts.
  */
 void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
+	spin_lock_bh(&ssk->error_lock);
 	vsnprintf(ssk->error, sizeof(ssk->error), fmt, ap);
+	spin_unlock_bh(&ssk->error_lock);
 	va_end(ap);
+}
+
+/**
+ * ssa_sock_copy_error() - a consistent copy of TLS_ERROR
+ * @ssk: socket state
+ * @buf: where the string goes, NUL-terminated
+ * @size: bytes at @buf, at least 1
+ *
+ * Return: the string's length with its NUL (1 if no error was recorded).
+ */
+size_t ssa_sock_copy_error(struct ssa_sock *ssk, char *buf, size_t size)
+{
+	ssize_t n;
+
+	spin_lock_bh(&ssk->error_lock);
+	n = strscpy(buf, ssk->error, size);
+	spin_unlock_bh(&ssk->error_lock);
+	return n < 0 ? size : n + 1;
 }
 
 /**

@@ -334,7 +334,10 @@ static int ssa_get_id(struct ssa_sock *ssk, void *buf, unsigned int *len)
 
 static int ssa_get_error(struct ssa_sock *ssk, void *buf, unsigned int *len)
 {
-	return ssa_put_string(ssk->error, buf, len);
+	char error[SSA_ERROR_LEN];
+
+	ssa_sock_copy_error(ssk, error, sizeof(error));
+	return ssa_put_string(error, buf, len);
 }
 
 /* Values that only a completed handshake has. */

@@ -194,6 +194,7 @@ static void ssa_control_records(struct kunit *test)
 	static const u8 nst[4] = { 4, 0, 0, 9 }, ku[4] = { 24, 0, 0, 1 };
 
 	KUNIT_ASSERT_NOT_NULL(test, ssk);
+	spin_lock_init(&ssk->error_lock);
 	ssk->version = TLS_VERSION_1_3;
 
 	KUNIT_EXPECT_EQ(test, 1, ssa_control_record(ssk, 22, nst, 13));

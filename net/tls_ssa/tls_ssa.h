@@ -115,7 +115,9 @@ struct ssa_app {
  * @groups: bitmask over ssa_groups[] that the socket allows
  * @session_ttl: TLS_SESSION_TTL in seconds
  * @peer_auth: TLS_REQUEST_PEER_AUTH
- * @error: TLS_ERROR, the last failure in words
+ * @error: TLS_ERROR, the last failure in words, written and read only
+ *	under @error_lock (ssa_sock_set_error(), ssa_sock_copy_error())
+ * @error_lock: guards @error; any context but hard interrupts
  * @state: enum ssa_state
  * @flags: SSA_F_* bits
  * @hs_err: negative errno of a failed connect/handshake
@@ -212,6 +214,7 @@ struct ssa_sock {
 	u32 groups;
 	int session_ttl;
 	int peer_auth;
+	spinlock_t error_lock;
 	char error[SSA_ERROR_LEN];
 };
 
@@ -220,6 +223,7 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent);
 struct ssa_sock *ssa_sock_get(const struct sock *sk);
 bool ssa_state_move(struct ssa_sock *ssk, enum ssa_state from, enum ssa_state to);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
+size_t ssa_sock_copy_error(struct ssa_sock *ssk, char *buf, size_t size);
 long ssa_sock_count(void);
 size_t ssa_sock_state_bytes(void);
 int ssa_sock_init(void);
