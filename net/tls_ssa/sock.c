@@ -31,21 +31,27 @@ static struct kmem_cache *ssa_sock_cache;
 static LIST_HEAD(ssa_socks);		/* every live ssa_sock */
 static DEFINE_SPINLOCK(ssa_socks_lock);	/* bh: sk_destruct may be softirq */
 
+/* sk_user_data is set once, before any other path can see the socket
+ * (ssa_sock_publish()), and cleared only by sk_destruct: a reference on
+ * the socket is what keeps it, and @held says the caller has one.
+ */
+#define ssa_sk_state(sk, held)							\
+	((struct ssa_sock *)((uintptr_t)rcu_dereference_protected(		\
+		__sk_user_data(sk), held) & SK_USER_DATA_PTRMASK))
+
 /**
  * ssa_sock_get() - the tls_ssa state of a socket
- * @sk: socket; the caller owns it (socket lock, or sole reference)
+ * @sk: socket the caller holds a reference on (it owns it, or is one of
+ *	its callbacks)
  *
  * Return: the state, or NULL if @sk is not an SSA socket or has none
  * (a clone that was not given its own yet).
  */
 struct ssa_sock *ssa_sock_get(const struct sock *sk)
 {
-	uintptr_t p;
-
 	if (!ssa_sk_is_ssa(sk))
 		return NULL;
-	p = (uintptr_t)rcu_dereference_protected(__sk_user_data(sk), 1);
-	return (struct ssa_sock *)(p & SK_USER_DATA_PTRMASK);
+	return ssa_sk_state(sk, refcount_read(&sk->sk_refcnt) > 0);
 }
 
 /* The destructor the family installs before ours.  Clones inherit ours
@@ -63,7 +69,7 @@ static void (*ssa_family_destruct(const struct sock *sk))(struct sock *)
 /* May run in softirq context (the last reference dropped by a timer). */
 static void ssa_sk_destruct(struct sock *sk)
 {
-	struct ssa_sock *ssk = ssa_sock_get(sk);
+	struct ssa_sock *ssk = ssa_sk_state(sk, !refcount_read(&sk->sk_refcnt));
 
 	if (ssk) {
 		spin_lock_bh(&ssa_socks_lock);
