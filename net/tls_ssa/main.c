@@ -66,7 +66,7 @@ static void __exit ssa_exit(void)
 {
 	ssa_securityfs_exit();
 	ssa_proto_exit();
-	ssa_ktls_exit();
+	ssa_post_ops_exit();
 	ssa_staple_exit();
 	ssa_crl_exit();
 	ssa_trust_exit();

@@ -308,7 +308,7 @@ static int ssa_accept(struct socket *sock, struct socket *newsock, SSA_ACCEPT_PA
 	return ssa_accept_ready(sock, newsock, SSA_ACCEPT_FLAGS);
 }
 
-/* close() of a socket that never reached kTLS (kTLS's own have ktls.c's). */
+/* close() of a socket that never reached kTLS (kTLS's own have post.c's). */
 static int ssa_release(struct socket *sock)
 {
 	struct ssa_sock *ssk;

@@ -563,7 +563,7 @@ int ssa_hs_error(struct ssa_sock *ssk, int ret, int sock_err, u32 flags,
 int ssa_peer_chain_keep(struct ssa_sock *ssk, const struct mbedtls_x509_crt *peer);
 char *ssa_peer_chain_pem(const struct ssa_sock *ssk);
 
-/* --- ktls.c: the hand-off to kTLS -------------------------------------------- */
+/* --- keys.c, ktls.c, post.c: the key schedule, the hand-off, the ops after -- */
 
 #define SSA_KEY_MAX		32
 #define SSA_IV_MAX		12
@@ -621,8 +621,9 @@ unsigned int ssa_ktls_fill(const struct ssa_cipher_desc *desc, u16 version,
 int ssa_ktls_attach(struct socket *sock, struct ssa_sock *ssk);
 int ssa_ktls_install(struct socket *sock, struct ssa_sock *ssk,
 		     const u8 *tx, const u8 *rx, unsigned int len);
-void ssa_ktls_exit(void);
 void ssa_ktls_free(struct ssa_sock *ssk);
+const struct proto_ops *ssa_post_ops_get(struct sock *sk, const struct proto_ops *ktls);
+void ssa_post_ops_exit(void);
 
 /* --- record.c: non-data records after the handshake --------------------------- */
 
