@@ -25,9 +25,6 @@
  * verifies through PSA).
  */
 
-/* Points' coordinates are private fields outside mbedTLS. */
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <crypto/curve25519.h>
 #include <crypto/ecdh.h>
 #include <crypto/internal/ecc.h>
@@ -54,10 +51,10 @@ static int ssa_x25519(mbedtls_ecp_group *grp, mbedtls_ecp_point *R,
 	if (ret)
 		return ret;
 
-	base = !mbedtls_mpi_cmp_mpi(&P->X, &grp->G.X);
+	base = !mbedtls_mpi_cmp_mpi(ssa_mbedtls_point_x(P), ssa_mbedtls_point_x(&grp->G));
 	ret = mbedtls_mpi_write_binary_le(m, k, sizeof(k));
 	if (!ret && !base)
-		ret = mbedtls_mpi_write_binary_le(&P->X, u, sizeof(u));
+		ret = mbedtls_mpi_write_binary_le(ssa_mbedtls_point_x(P), u, sizeof(u));
 	if (ret)
 		goto out;
 
@@ -71,11 +68,7 @@ static int ssa_x25519(mbedtls_ecp_group *grp, mbedtls_ecp_point *R,
 		goto out;
 	}
 
-	/* As ecp_mul_mxz leaves it: X = u, Z = 1, no Y. */
-	ret = mbedtls_mpi_read_binary_le(&R->X, out, sizeof(out));
-	if (!ret)
-		ret = mbedtls_mpi_lset(&R->Z, 1);
-	mbedtls_mpi_free(&R->Y);
+	ret = ssa_mbedtls_point_set_u(R, out, sizeof(out));	/* as ecp_mul_mxz */
 out:
 	memzero_explicit(k, sizeof(k));
 	memzero_explicit(out, sizeof(out));
@@ -178,7 +171,8 @@ static int ssa_ecdsa_verify(mbedtls_ecp_group *grp, const struct ecc_curve *curv
 	    mbedtls_mpi_cmp_int(s, 1) < 0 || mbedtls_mpi_cmp_mpi(s, &grp->N) >= 0)
 		return MBEDTLS_ERR_ECP_VERIFY_FAILED;
 	ret = ssa_mpi_to_vli(r, vr, nd) ?: ssa_mpi_to_vli(s, vs, nd) ?:
-	      ssa_mpi_to_vli(&Q->X, qx, nd) ?: ssa_mpi_to_vli(&Q->Y, qy, nd);
+	      ssa_mpi_to_vli(ssa_mbedtls_point_x(Q), qx, nd) ?:
+	      ssa_mpi_to_vli(ssa_mbedtls_point_y(Q), qy, nd);
 	if (ret)
 		return ret;
 
@@ -233,7 +227,7 @@ int mbedtls_ecdsa_verify_restartable(mbedtls_ecp_group *grp, const unsigned char
 	ret = mbedtls_ecp_check_pubkey(grp, Q);
 	if (ret)
 		return ret;
-	if (!mbedtls_mpi_cmp_mpi(&Q->X, &grp->G.X))
+	if (!mbedtls_mpi_cmp_mpi(ssa_mbedtls_point_x(Q), ssa_mbedtls_point_x(&grp->G)))
 		goto software;
 	return ssa_ecdsa_verify(grp, curve, buf, blen, Q, r, s);
 software:

@@ -26,4 +26,9 @@ int ssa_mbedtls_ecdsa_verify_sw(struct mbedtls_ecp_group *grp,
 				const struct mbedtls_ecp_point *q,
 				const struct mbedtls_mpi *r, const struct mbedtls_mpi *s);
 
+/* Points' coordinates, private fields since mbedTLS 3.0 (crypto/mbedtls_peek.c). */
+const struct mbedtls_mpi *ssa_mbedtls_point_x(const struct mbedtls_ecp_point *p);
+const struct mbedtls_mpi *ssa_mbedtls_point_y(const struct mbedtls_ecp_point *p);
+int ssa_mbedtls_point_set_u(struct mbedtls_ecp_point *r, const unsigned char *u, size_t len);
+
 #endif /* _SSA_MBEDTLS_ACCEL_H */

@@ -120,7 +120,7 @@
 #define MBEDTLS_SSL_KEYING_MATERIAL_EXPORT
 /* A handshake message longer than a record is reassembled in an input
  * buffer grown for that handshake only (crypto/patches/0005 and
- * crypto/mbedtls_hooks.c).  VARIABLE_BUFFER_LENGTH needs
+ * crypto/mbedtls_peek.c).  VARIABLE_BUFFER_LENGTH needs
  * MAX_FRAGMENT_LENGTH, which the same patch keeps the server from
  * negotiating: kTLS could not honour it.
  */

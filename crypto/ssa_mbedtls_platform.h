@@ -23,7 +23,7 @@ void ssa_mbedtls_exit(int status);
  */
 #define SSA_MBEDTLS_HS_MSG_MAX	65535u
 
-/* Called from tls_ssa's patches to mbedTLS (crypto/mbedtls_hooks.c). */
+/* Called from tls_ssa's patches to mbedTLS (crypto/mbedtls_peek.c). */
 struct mbedtls_ssl_context;
 int ssa_mbedtls_hs_room(struct mbedtls_ssl_context *ssl);
 size_t ssa_mbedtls_share_len(uint16_t group);

@@ -15,8 +15,6 @@
  * CRL, or none, means is the policy's "revocation" key (hs_conf.c).
  */
 
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <linux/slab.h>
 #include <linux/kref.h>
 #include <linux/rcupdate.h>

@@ -10,8 +10,6 @@
  * held across mbedTLS calls (design.rst §5 rule 6).
  */
 
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -108,8 +106,7 @@ static void ssa_export_keys(void *ctx, mbedtls_ssl_key_export_type type,
 /* The peer presented one certificate, issued by itself. */
 static bool ssa_hs_self_signed(struct ssa_hs *hs)
 {
-	const mbedtls_ssl_session *sess = hs->ssl.session_negotiate ?: hs->ssl.session;
-	const mbedtls_x509_crt *c = sess ? sess->peer_cert : NULL;
+	const mbedtls_x509_crt *c = ssa_mbedtls_peer_chain(&hs->ssl);
 
 	return c && !c->next && ssa_crt_self_issued(c);
 }
@@ -126,7 +123,7 @@ static int ssa_hs_steps(struct ssa_hs *hs, u64 until)
 {
 	mbedtls_ssl_context *ssl = &hs->ssl;
 
-	while (ssl->state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+	while (!ssa_mbedtls_hs_finished(ssl)) {
 		int ret, resuming;
 
 		ret = mbedtls_ssl_handshake_step(ssl);
@@ -135,7 +132,7 @@ static int ssa_hs_steps(struct ssa_hs *hs, u64 until)
 		resuming = ssa_mbedtls_resuming(ssl);
 		if (resuming >= 0)	/* the last value before wrap-up counts */
 			hs->resumed = resuming;
-		if (ssl->state != MBEDTLS_SSL_HANDSHAKE_OVER && local_clock() > until)
+		if (!ssa_mbedtls_hs_finished(ssl) && local_clock() > until)
 			return 1;
 	}
 	return 0;
@@ -243,8 +240,8 @@ int ssa_hs_advance(struct ssa_hs *hs, u64 budget_ns)
 	}
 	err = ssa_hs_error(hs->ssk, ret, hs->sock_err,
 			   mbedtls_ssl_get_verify_result(&hs->ssl), ssa_hs_self_signed(hs),
-			   ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && hs->ssl.in_msg ?
-			   hs->ssl.in_msg[1] : -1);
+			   ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ?
+			   ssa_mbedtls_peer_alert(&hs->ssl) : -1);
 	/* mbedTLS says "handshake failure" for a signature or a Finished
 	 * that does not verify too; its alert tells them apart.
 	 */
@@ -346,8 +343,7 @@ static int ssa_hs_to_ktls(struct ssa_hs *hs)
 		goto out;
 	}
 	/* Sequence numbers from mbedTLS's own counters (design.rst §5 rule 4). */
-	memcpy(tx->seq, hs->ssl.cur_out_ctr, 8);
-	memcpy(rx->seq, hs->ssl.in_ctr, 8);
+	ssa_mbedtls_record_seqs(&hs->ssl, tx->seq, rx->seq);
 	ssa_ktls_fill(desc, ssk->version, tx, tx_info);
 	len = ssa_ktls_fill(desc, ssk->version, rx, rx_info);
 	err = ssa_ktls_install(hs->sock, ssk, tx_info, rx_info, len);

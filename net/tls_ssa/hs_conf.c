@@ -5,8 +5,6 @@
  * (name constraints, the peer's name).
  */
 
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <net/sock.h>

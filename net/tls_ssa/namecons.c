@@ -230,9 +230,12 @@ int ssa_x509_crt_parse(mbedtls_x509_crt *chain, const unsigned char *buf, size_t
 			mbedtls_pem_free(&pem);
 			break;
 		}
-		if (ret == 0)
-			ret = ssa_x509_crt_parse_der(tail, pem.MBEDTLS_PRIVATE(buf),
-						     pem.MBEDTLS_PRIVATE(buflen));
+		if (ret == 0) {
+			size_t der_len;
+			const u8 *der = mbedtls_pem_get_buffer(&pem, &der_len);
+
+			ret = ssa_x509_crt_parse_der(tail, der, der_len);
+		}
 		mbedtls_pem_free(&pem);
 		if (!ret && tail->next)
 			tail = tail->next;

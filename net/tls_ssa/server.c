@@ -30,8 +30,6 @@
  * pull worker and every handshake in flight hold a reference to that sock.
  */
 
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/list.h>

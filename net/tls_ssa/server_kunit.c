@@ -14,6 +14,7 @@
  * test (a.example / *.a.example and b.example / *.b.example).
  */
 
+/* The session crypto/mbedtls_peek.c builds is checked field by field. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <kunit/test.h>

@@ -21,8 +21,6 @@
  * with the ticket's lifetime or TLS_SESSION_TTL, whichever is shorter.
  */
 
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <linux/slab.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -263,6 +261,7 @@ void ssa_session_keep(struct ssa_sock *ssk, mbedtls_ssl_context *ssl, const u8 *
 {
 	struct ssa_resume *r;
 	mbedtls_ssl_session sess;
+	u32 lifetime;
 
 	if (mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -286,11 +285,12 @@ void ssa_session_keep(struct ssa_sock *ssk, mbedtls_ssl_context *ssl, const u8 *
 	if (ssk->version_max > TLS_VERSION_1_2)
 		return;
 	mbedtls_ssl_session_init(&sess);
-	if (!mbedtls_ssl_get_session(ssl, &sess) && (sess.ticket_len || sess.id_len)) {
+	if (!mbedtls_ssl_get_session(ssl, &sess) &&
+	    ssa_mbedtls_session_lifetime(&sess, &lifetime)) {
 		unsigned int ttl = ssk->session_ttl;
 
-		if (sess.ticket_len && sess.ticket_lifetime)
-			ttl = min_t(unsigned int, ttl, sess.ticket_lifetime);
+		if (lifetime)
+			ttl = min_t(unsigned int, ttl, lifetime);
 		ssa_session_store(ssk, key, &sess, ttl);
 	}
 	mbedtls_ssl_session_free(&sess);
@@ -308,6 +308,7 @@ int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len)
 {
 	struct ssa_resume *r = ssk->resume;
 	mbedtls_ssl_session sess;
+	u32 lifetime;
 	int ret;
 
 	if (!r || r->kept >= SSA_TICKETS_KEPT)
@@ -315,9 +316,10 @@ int ssa_session_ticket(struct ssa_sock *ssk, const u8 *msg, size_t len)
 	r->kept++;
 	mbedtls_ssl_session_init(&sess);
 	ret = ssa_mbedtls_tls13_ticket(&sess, r->suite, ssk->hostname, r->rms, msg, len);
-	if (!ret)
-		ssa_session_store(ssk, r->key, &sess,
-				  min_t(unsigned int, r->ttl, sess.ticket_lifetime));
+	if (!ret) {
+		ssa_mbedtls_session_lifetime(&sess, &lifetime);
+		ssa_session_store(ssk, r->key, &sess, min_t(unsigned int, r->ttl, lifetime));
+	}
 	mbedtls_ssl_session_free(&sess);
 	if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR) {
 		ssa_sock_set_error(ssk, "malformed NewSessionTicket from the peer");

@@ -19,8 +19,6 @@
  * immutable once published and reference counted, as CRL sets are.
  */
 
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
-
 #include <linux/slab.h>
 #include <linux/kref.h>
 #include <linux/rcupdate.h>
