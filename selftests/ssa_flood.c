@@ -316,25 +316,6 @@ static int memory_bounded(long before, int n, long bound_kib, const char *what)
 	return ssa_debug_kernel() || per <= bound_kib;
 }
 
-/* Silent TCP clients: @n connections to @port that never send. */
-static int *silent_clients(int n, unsigned short port)
-{
-	struct sockaddr_in a = loopback(port);
-	int *fds = calloc(n, sizeof(int)), i;
-
-	if (!fds)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
-		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&a, sizeof(a))) {
-			fprintf(stderr, "# silent client %d: %s\n", i, strerror(errno));
-			free(fds);
-			return NULL;
-		}
-	}
-	return fds;
-}
-
 static void close_all(int *fds, int n)
 {
 	int i;
@@ -342,6 +323,32 @@ static void close_all(int *fds, int n)
 	for (i = 0; i < n && fds; i++)
 		close(fds[i]);
 	free(fds);
+}
+
+/* Silent TCP clients: @n connections to @port that never send, from
+ * 127.0.0.@host (bound first; the per-address quota counts each address
+ * apart), or from wherever connect() picks if @host is 0.
+ */
+static int *silent_clients(int n, unsigned short port, int host)
+{
+	struct sockaddr_in a = loopback(port), src = loopback(0);
+	int *fds = calloc(n, sizeof(int)), i;
+
+	if (!fds)
+		return NULL;
+	src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + host);
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (fds[i] < 0 ||
+		    (host && bind(fds[i], (struct sockaddr *)&src, sizeof(src))) ||
+		    connect(fds[i], (struct sockaddr *)&a, sizeof(a))) {
+			fprintf(stderr, "# silent client %d (host %d): %s\n", i, host,
+				strerror(errno));
+			close_all(fds, i + 1);
+			return NULL;
+		}
+	}
+	return fds;
 }
 
 /* Wait up to @s seconds for the module to have at least @n in flight. */
@@ -479,7 +486,7 @@ TEST_F_TIMEOUT(flood, silent_clients_do_not_starve_the_listener, 240)
 	base = baseline(SSA_PORT);
 	ASSERT_LT(0, base);
 	mem = mem_used_kib();
-	fds = silent_clients(SERVER_FLOOD, SSA_PORT);
+	fds = silent_clients(SERVER_FLOOD, SSA_PORT, 0);
 	ASSERT_NE(NULL, fds);
 	EXPECT_LE(SERVER_FLOOD, wait_in_flight(SERVER_FLOOD, 60));
 	/* Silent: none has mbedTLS's context yet. */
@@ -502,7 +509,7 @@ TEST_F_TIMEOUT(flood, full_listener_gives_up_its_oldest_silent_client, 240)
 	server_stop(&self->srv);
 	ASSERT_EQ(0, load_policy("[default]\nmax_handshakes = 32\n"));
 	ASSERT_EQ(0, server_start(&self->srv, SSA_PORT));
-	fds = silent_clients(100, SSA_PORT);
+	fds = silent_clients(100, SSA_PORT, 0);
 	ASSERT_NE(NULL, fds);
 	EXPECT_EQ(32, wait_in_flight(32, 30));
 	sleep(2);	/* older than the age at which they may be given up */
@@ -528,7 +535,7 @@ TEST_F_TIMEOUT(flood, silent_clients_on_other_listeners_do_not_stall_a_fresh_one
 	ASSERT_LT(0, base);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, server_start(&others[i], SSA_PORT + 1 + i));
-		fds[i] = silent_clients(SERVER_FLOOD / 4 + 100, SSA_PORT + 1 + i);
+		fds[i] = silent_clients(SERVER_FLOOD / 4 + 100, SSA_PORT + 1 + i, 0);
 		ASSERT_NE(NULL, fds[i]);
 	}
 	EXPECT_LE(SERVER_FLOOD + 400, wait_in_flight(SERVER_FLOOD + 400, 60));
@@ -554,30 +561,6 @@ static long oom_kills(void)
 			n = v;
 	fclose(f);
 	return n;
-}
-
-/* Silent TCP clients from a source address of their own, 127.0.0.@host:
- * the per-address quota counts each address apart.
- */
-static int *silent_clients_from(int n, unsigned short port, int host)
-{
-	struct sockaddr_in a = loopback(port), src = loopback(0);
-	int *fds = calloc(n, sizeof(int)), i;
-
-	if (!fds)
-		return NULL;
-	src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + host);
-	for (i = 0; i < n; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
-		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&src, sizeof(src)) ||
-		    connect(fds[i], (struct sockaddr *)&a, sizeof(a))) {
-			fprintf(stderr, "# silent client %d from 127.0.0.%d: %s\n",
-				i, host, strerror(errno));
-			close_all(fds, i + 1);
-			return NULL;
-		}
-	}
-	return fds;
 }
 
 #define MANY_LISTENERS	10
@@ -611,7 +594,7 @@ TEST_F_TIMEOUT(flood, ten_thousand_silent_pending_handshakes, 600)
 	t0 = now();
 	for (i = 0; i < MANY_LISTENERS; i++) {
 		ASSERT_EQ(0, server_start(&many[i], SSA_PORT + 10 + i));
-		fds[i] = silent_clients_from(each, SSA_PORT + 10 + i, 10 + i);
+		fds[i] = silent_clients(each, SSA_PORT + 10 + i, 10 + i);
 		ASSERT_NE(NULL, fds[i]);
 	}
 	held = wait_in_flight(before + total, 120) - before;
