@@ -450,18 +450,13 @@ void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...)
  * ssa_sock_copy_error() - a consistent copy of TLS_ERROR
  * @ssk: socket state
  * @buf: where the string goes, NUL-terminated
- * @size: bytes at @buf, at least 1
- *
- * Return: the string's length with its NUL (1 if no error was recorded).
+ * @size: bytes at @buf, at least 1 (SSA_ERROR_LEN holds any)
  */
-size_t ssa_sock_copy_error(struct ssa_sock *ssk, char *buf, size_t size)
+void ssa_sock_copy_error(struct ssa_sock *ssk, char *buf, size_t size)
 {
-	ssize_t n;
-
 	spin_lock_bh(&ssk->error_lock);
-	n = strscpy(buf, ssk->error, size);
+	strscpy(buf, ssk->error, size);
 	spin_unlock_bh(&ssk->error_lock);
-	return n < 0 ? size : n + 1;
 }
 
 /**

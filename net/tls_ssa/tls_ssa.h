@@ -223,7 +223,7 @@ int ssa_sock_attach_child(struct sock *sk, const struct ssa_sock *parent);
 struct ssa_sock *ssa_sock_get(const struct sock *sk);
 bool ssa_state_move(struct ssa_sock *ssk, enum ssa_state from, enum ssa_state to);
 __printf(2, 3) void ssa_sock_set_error(struct ssa_sock *ssk, const char *fmt, ...);
-size_t ssa_sock_copy_error(struct ssa_sock *ssk, char *buf, size_t size);
+void ssa_sock_copy_error(struct ssa_sock *ssk, char *buf, size_t size);
 long ssa_sock_count(void);
 size_t ssa_sock_state_bytes(void);
 int ssa_sock_init(void);
