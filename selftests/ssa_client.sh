@@ -17,16 +17,6 @@ PORT=20000
 . "$HERE/lib/tap.sh" client
 PKI=$W/pki
 
-next_port() { PORT=$((PORT + 1)); }
-
-# s_server OPTIONS...: an OpenSSL test server on $PORT
-s_server() {
-	next_port
-	openssl s_server -accept "$PORT" -naccept 1 -quiet "$@" >"$W/srv.log" 2>&1 7>&- 8>&- &
-	PIDS+=($!)
-	wait_port "$PORT" 20 $!
-}
-
 # One Python process serves every tls_peer.py peer here (each start-up
 # costs seconds on the debug kernel): requests go down the fifo ctl,
 # "READY|FAILED|DONE PORT" answers come back up reply (lib/tls_peer.py).
@@ -83,25 +73,25 @@ for c in 1.3:TLS_AES_128_GCM_SHA256:0x1301 1.3:TLS_AES_256_GCM_SHA384:0x1302 \
 	 1.2:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:0xc02c \
 	 1.2:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:0xcca9; do
 	IFS=: read -r ver suite id <<<"$c"
-	s_server "${SRV[@]}" -www "-tls${ver/./_}"
+	s_server_once "${SRV[@]}" -www "-tls${ver/./_}"
 	client "${CA[@]}" -s -c "$suite" -G / localhost "$PORT"
 	check "openssl s_server TLS $ver $suite" \
 		"grep -q 'version=TLSv$ver cipher=$id' $W/err && grep -q 's_server' $W/out"
 done
-s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2
+s_server_once -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "openssl s_server TLS 1.2 RSA certificate (ECDHE-RSA)" \
 	"grep -q 'version=TLSv1.2 cipher=0xc02f\|version=TLSv1.2 cipher=0xc030\|version=TLSv1.2 cipher=0xcca8' $W/err"
 # mbedTLS before 3.6.7 refused the RSA-PSS ServerKeyExchange it offered.
-s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2 -sigalgs rsa_pss_rsae_sha256
+s_server_once -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_2 -sigalgs rsa_pss_rsae_sha256
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "openssl s_server TLS 1.2 RSA-PSS ServerKeyExchange" \
 	"grep -q 'version=TLSv1.2' $W/err && grep -q 's_server' $W/out"
-s_server -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_3
+s_server_once -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -www -tls1_3
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "openssl s_server TLS 1.3 RSA certificate (RSA-PSS)" "grep -q 'version=TLSv1.3' $W/err"
 for g in x25519 secp256r1 secp384r1; do
-	s_server "${SRV[@]}" -www -tls1_3 -groups "$(echo $g | sed 's/secp256r1/P-256/; s/secp384r1/P-384/')"
+	s_server_once "${SRV[@]}" -www -tls1_3 -groups "$(echo $g | sed 's/secp256r1/P-256/; s/secp384r1/P-384/')"
 	client "${CA[@]}" -s -g "$g" -G / localhost "$PORT"
 	check "key exchange group $g" "grep -q 's_server' $W/out"
 done
@@ -236,11 +226,11 @@ expect "an unknown critical extension" EKEYREJECTED "certificate rejected" \
 	hold $(cert critext) -- "${CA[@]}"
 # Name constraints (RFC 5280 4.2.1.10): mbedTLS alone refused every chain
 # through a CA whose constraints are critical; each SAN is now checked.
-s_server -cert "$PKI/ncok.pem" -cert_chain "$PKI/ncca.pem" -key "$PKI/ncok.key" -www
+s_server_once -cert "$PKI/ncok.pem" -cert_chain "$PKI/ncca.pem" -key "$PKI/ncok.key" -www
 client "${CA[@]}" -s -G / localhost "$PORT"
 check "name constraints: a chain inside the permitted subtrees verifies" \
 	"grep -q 's_server' $W/out"
-s_server -cert "$PKI/ncok.pem" -cert_chain "$PKI/ncca.pem" -key "$PKI/ncok.key" -www
+s_server_once -cert "$PKI/ncok.pem" -cert_chain "$PKI/ncca.pem" -key "$PKI/ncok.key" -www
 client "${CA[@]}" -s -G / -n 127.0.0.1 localhost "$PORT"
 check "name constraints: an IP address inside 127/8 verifies" "grep -q 's_server' $W/out"
 expect "name constraints: a SAN outside the permitted subtrees" EKEYREJECTED \

@@ -81,6 +81,19 @@ bail() { echo "Bail out! $1"; exit 1; }
 # skip_all REASON: the suite does not apply here (exit status 4, as kselftest).
 skip_all() { TAP_ENDED=skip; echo "1..0 # SKIP $1"; exit 4; }
 
+# next_port: $PORT moves on to the suite's next port.
+next_port() { PORT=$((PORT + 1)); }
+
+# s_server_once OPTIONS...: OpenSSL's test server on the next $PORT, for
+# one connection, its output in $W/srv.log; fails if it does not listen.
+# (Descriptors 7 and 8, which a suite may hold for a daemon, stay out.)
+s_server_once() {
+	next_port
+	openssl s_server -accept "$PORT" -naccept 1 -quiet "$@" >"$W/srv.log" 2>&1 7>&- 8>&- &
+	PIDS+=($!)
+	wait_port "$PORT" 20 $!
+}
+
 # wait_port PORT [SECONDS] [PID]: something listens on local TCP PORT.
 # Fails after SECONDS (20), or as soon as PID (the server) has gone.
 wait_port() {
