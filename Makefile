@@ -8,6 +8,7 @@
 #   make demo       boot the VM and show IPPROTO_TLS in action
 #   make bench      SSA vs OpenSSL, stunnel and TCP, side by side in one VM
 #   make fuzz-sys   the syscall fuzzer on the debug kernel (FUZZ_TIME=seconds)
+#   make ports      real programs ported to SSA (ports/*/build), into the cache
 #
 # Variables: KVER (target kernel, default: Debian's linux-image-amd64),
 # KDIR (kernel build dir, default /lib/modules/$(KVER)/build),
@@ -36,12 +37,12 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 SELFTEST_CFLAGS := $(USER_CFLAGS) -Wno-unused-parameter -I$(SSA_CACHE)/kselftest
 
 .PHONY: all module module-shadow module-debug fuzz-sys deps check demo kunit selftests clean help checkpatch fuzz \
-	bench
+	bench ports
 
 all: module $(SSACTL) $(SELFTESTS) $(SAMPLES)
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,17p' Makefile
 
 deps:
 	@tools/testing/setup-deps $(if $(KVER),--kver $(KVER)) --quiet >/dev/null
@@ -141,6 +142,11 @@ selftests/lib/tls_raw_peer: selftests/lib/tls_raw_peer.c
 
 kunit: deps
 	tools/testing/kunit-run
+
+# Each port fetches its program's Debian source into the cache, applies
+# its patch and installs the binary under $(SSA_CACHE)/ports/bin.
+ports: deps
+	@set -e; for b in ports/*/build; do $$b; done
 
 selftests: all
 	tools/testing/selftests-run
