@@ -42,7 +42,7 @@ class FakeSock:
 
 
 class CreateConnection(unittest.TestCase):
-    def run_cc(self, outcomes, **kw):
+    def run_cc(self, outcomes, host="h.example", **kw):
         addrs = [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 443, 0, 0)),
                  (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 443))]
         log, socks = [], []
@@ -53,7 +53,7 @@ class CreateConnection(unittest.TestCase):
         with mock.patch.object(ssa._socket, "getaddrinfo", return_value=addrs[:len(outcomes)]), \
                 mock.patch.object(ssa, "socket", make):
             try:
-                return ssa.create_connection(("h.example", 443), **kw), log, socks
+                return ssa.create_connection((host, 443), **kw), log, socks
             except BaseException as e:
                 return e, log, socks
 
@@ -69,7 +69,13 @@ class CreateConnection(unittest.TestCase):
     def test_explicit_and_no_hostname(self):
         _, log, _ = self.run_cc([None], server_hostname="other.example")
         self.assertEqual(log[0], ("set_remote_hostname", "other.example"))
-        _, log, _ = self.run_cc([None], server_hostname="")
+        # No name: the address is what the certificate must carry, which
+        # only an address the caller gave can be (not one DNS answered).
+        got, log, socks = self.run_cc([None], server_hostname="")
+        self.assertIsInstance(got, ValueError)
+        self.assertEqual((log, socks), ([], []))
+        got, log, _ = self.run_cc([None], host="127.0.0.1", server_hostname="")
+        self.assertIsInstance(got, FakeSock)
         self.assertNotIn("set_remote_hostname", [c[0] for c in log])
 
     def test_verification_failure_wins_over_a_later_refusal(self):
@@ -106,6 +112,31 @@ class Values(unittest.TestCase):
         self.assertEqual(e.tls_error, "certificate verify failed: hostname mismatch")
         self.assertIn("hostname mismatch", str(e))
         self.assertIn(os.strerror(errno.EKEYREJECTED), str(e))
+
+    def test_ssaerror_is_the_errno_subclass_too(self):
+        for err, base in ((errno.ECONNRESET, ConnectionResetError),
+                          (errno.ETIMEDOUT, TimeoutError),
+                          (errno.ECONNREFUSED, ConnectionRefusedError)):
+            e = ssa.SSAError(err, "words")
+            self.assertIsInstance(e, base)
+            self.assertIsInstance(e, ssa.SSAError)
+            self.assertEqual((e.errno, e.tls_error), (err, "words"))
+            self.assertIn(os.strerror(err) + ": words", str(e))
+        self.assertIs(type(ssa.SSAError(errno.EKEYREJECTED, "w")), ssa.SSAError)
+
+    def test_data_path_errors_explained_only_if_tls_caused_them(self):
+        # TLS_ERROR keeps an earlier failure's words: an EPIPE is TCP's.
+        with socket.socket() as t:
+            s = ssa.SSASocket(fileno=t.detach())
+            with s, mock.patch.object(ssa.SSASocket, "tls_error", lambda self: "stale words"):
+                for err, explained in ((errno.ECONNRESET, True), (errno.EPROTO, True),
+                                       (errno.EPIPE, False), (errno.EAGAIN, False)):
+                    with mock.patch.object(socket.socket, "send",
+                                           side_effect=OSError(err, "x")):
+                        with self.assertRaises(OSError) as cm:
+                            s.send(b"x")
+                    self.assertEqual(isinstance(cm.exception, ssa.SSAError), explained, err)
+                    self.assertEqual(cm.exception.errno, err)
 
     def test_text_and_names(self):
         self.assertEqual(ssa._text(b"CN=x\0junk"), "CN=x")

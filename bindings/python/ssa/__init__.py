@@ -21,6 +21,7 @@ Failures the kernel explains raise ``SSAError``, an ``OSError`` whose
 import errno as _errno
 import functools
 import http.client
+import ipaddress
 import os
 import socket as _socket
 import struct
@@ -73,16 +74,43 @@ _PLAIN = {_errno.EAGAIN, _errno.EINPROGRESS, _errno.EALREADY, _errno.EINTR,
           _errno.ECONNREFUSED, _errno.ENETUNREACH, _errno.EHOSTUNREACH,
           _errno.EADDRINUSE, _errno.EADDRNOTAVAIL, _errno.ENOPROTOOPT}
 _GETSOCKOPT_MAX = 1024      # what socket.getsockopt() accepts as buflen
+# After the handshake, the errors a record or an alert causes; the rest
+# (EPIPE, EAGAIN, ...) are TCP's or the caller's, and TLS_ERROR, which the
+# kernel keeps from an earlier failure, would not describe them.
+_DATA_PATH = {_errno.EPROTO, _errno.ECONNRESET, _errno.EBADMSG, _errno.EKEYEXPIRED}
 
 
 class SSAError(OSError):
     """An OSError the kernel explained: ``errno`` as the call failed,
     ``tls_error`` the kernel's words (``TLS_ERROR``), for example
-    ``certificate verify failed: hostname mismatch``."""
+    ``certificate verify failed: hostname mismatch``.  ``SSAError(e, w)``
+    is also the OSError subclass Python gives that errno
+    (ConnectionResetError, TimeoutError, ...), so that code catching
+    those still does."""
+
+    _by_base = {}
+
+    def __new__(cls, errno, tls_error, *args):
+        base = type(OSError(errno, ""))
+        if cls is SSAError and base is not OSError:
+            sub = SSAError._by_base.get(base)
+            if sub is None:
+                sub = type("SSAError", (SSAError, base), {"__module__": __name__})
+                SSAError._by_base[base] = sub
+            cls = sub
+        return super().__new__(cls, errno, "%s: %s" % (os.strerror(errno), tls_error))
 
     def __init__(self, errno, tls_error):
         super().__init__(errno, "%s: %s" % (os.strerror(errno), tls_error))
         self.tls_error = tls_error
+
+
+def _is_ip(host):
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
 
 
 def _text(raw):
@@ -309,15 +337,17 @@ class SSASocket(_socket.socket):
 
 
 def _explained(name):
-    """SSASocket.name: socket.socket.name, failures explained."""
+    """SSASocket.name: socket.socket.name, failures a record or an alert
+    caused explained."""
     method = getattr(_socket.socket, name)
+    plain = set(range(1, 200)) - _DATA_PATH if name != "listen" else _PLAIN
 
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            return getattr(_socket.socket, name)(self, *args, **kwargs)
         except OSError as e:
-            raise self._explain(e) from None
+            raise self._explain(e, plain) from None
     return call
 
 
@@ -352,7 +382,9 @@ def create_connection(address, timeout=_DEFAULT, source_address=None, *,
     verification succeed.
 
     server_hostname is the name the certificate must carry, host if None;
-    "" sets none, so the certificate must name the address connected to.
+    "" sets none, so the certificate must name the address connected to,
+    which is allowed only when host is an IP address (otherwise whoever
+    answers DNS would pick the address verified: ValueError).
     alpn is a list of protocols to offer; cafile (path or PEM) replaces the
     system's trust anchors; certfile/keyfile are a client certificate.
     If every address fails, the first SSAError is raised, or else the
@@ -361,6 +393,8 @@ def create_connection(address, timeout=_DEFAULT, source_address=None, *,
     host, port = address[:2]
     if server_hostname is None:
         server_hostname = host
+    if not server_hostname and not _is_ip(host):
+        raise ValueError("no server_hostname for %r, which is not an IP address" % (host,))
     errors = []
     for af, _, _, _, sa in _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM):
         sock = None
@@ -491,6 +525,9 @@ def build_opener(*handlers, **connection_args):
     first = []
     if not given(HTTPSHandler):
         first.append(HTTPSHandler(**connection_args))
+    elif connection_args:
+        # They would go nowhere: a pin (cafile) silently lost.
+        raise ValueError("connection arguments and an HTTPSHandler of your own")
     if not given(urllib.request.ProxyHandler):
         proxies = urllib.request.getproxies()
         proxies.pop("https", None)
