@@ -104,6 +104,7 @@ python3 "$PEER" sink --port "$PORT" "${PSRV[@]}" >"$W/peer.out" 2>&1 &
 SINK=$!
 PIDS+=("$SINK")
 wait_port "$PORT" 30 "$SINK"
+capture_start "$W/wrong.pcap" "$PORT"
 py "$PORT" "$PKI/ca.pem" <<'PY'
 import errno, sys, ssa
 port, ca = int(sys.argv[1]), sys.argv[2]
@@ -119,10 +120,17 @@ else:
     print("connected")
 PY
 wait "$SINK"
+capture_stop
 check "wrong host name: SSAError EKEYREJECTED, \"hostname mismatch\", also in str()" \
 	"has 'SSAError EKEYREJECTED | .*hostname mismatch' && has '^str \[Errno [0-9]*\] .*hostname mismatch'"
 check "wrong host name: no data sent (the server's handshake failed, it got no byte)" \
 	"grep -q '^handshake-failed' $W/peer.out && ! grep -q '^bytes=' $W/peer.out"
+if command -v tcpdump >/dev/null; then
+	check "wrong host name: the data is nowhere on the wire (the ClientHello is)" \
+		"grep -qa wrong.example $W/wrong.pcap && ! grep -qa 'must never reach' $W/wrong.pcap"
+else
+	skp "wrong host name: the data is nowhere on the wire" "tcpdump not installed"
+fi
 
 # --- SSA at both ends: create_server() and create_connection() -----------------------
 next_port

@@ -94,6 +94,24 @@ s_server_once() {
 	wait_port "$PORT" 20 $!
 }
 
+# capture_start FILE PORT / capture_stop: what crosses loopback to or
+# from PORT, as tcpdump writes it, into FILE (empty without tcpdump).
+capture_start() {
+	: >"$1"
+	command -v tcpdump >/dev/null || return 0
+	tcpdump -i lo -U -w "$1" "tcp port $2" >/dev/null 2>&1 &
+	CAPTURE_PID=$!
+	PIDS+=("$CAPTURE_PID")
+	sleep 1
+}
+capture_stop() {
+	[ -n "${CAPTURE_PID:-}" ] || return 0
+	sleep 0.5
+	kill "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+	CAPTURE_PID=
+}
+
 # wait_port PORT [SECONDS] [PID]: something listens on local TCP PORT.
 # Fails after SECONDS (20), or as soon as PID (the server) has gone.
 wait_port() {
