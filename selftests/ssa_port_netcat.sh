@@ -49,7 +49,7 @@ sink_wait() {
 }
 
 # run_nc ARGS... <IN: nc-ssa in the foreground; stdout $W/out, stderr $W/err
-run_nc() { rm -f "$W/nc.err"; timeout 300 "$NC" "$@" >"$W/out" 2>"$W/err"; }
+run_nc() { rm -f "$W/nc.err"; timeout 120 "$NC" "$@" >"$W/out" 2>"$W/err"; }
 # peer_said: the first line of $W/peer.out, for a test's name
 peer_said() { grep -v '^READY' "$W/peer.out" 2>/dev/null | head -n1 | cut -c1-100; }
 
@@ -102,11 +102,11 @@ check "server: nc-ssa -c -l with s_client, both lines intact (s_client $crc, nc-
 head -c $((16 << 20)) /dev/urandom >"$W/big"
 SUM=$(sha256sum <"$W/big" | cut -d' ' -f1)
 next_port
-timeout 300 "$NC" -d -c -l "${LSRV[@]}" "$PORT" >"$W/c.got" 2>"$W/nc.err" &
+timeout 180 "$NC" -d -c -l "${LSRV[@]}" "$PORT" >"$W/c.got" 2>"$W/nc.err" &
 NCPID=$!
 PIDS+=("$NCPID")
 wait_port "$PORT" 20 "$NCPID"
-timeout 300 "$NC" -N -c "${CA[@]}" localhost "$PORT" <"$W/big" >"$W/out" 2>"$W/err"
+timeout 180 "$NC" -N -c "${CA[@]}" localhost "$PORT" <"$W/big" >"$W/out" 2>"$W/err"
 crc=$?
 wait "$NCPID"
 src=$?
@@ -132,11 +132,42 @@ rc=$?
 check "-e wrong.example against s_server: exit $rc, the kernel's \"hostname mismatch\"" \
 	"[ $rc != 0 ] && err_has 'hostname mismatch' && err_has 'Key was rejected' && [ ! -s $W/out ]"
 sink
+capture_start "$W/d.pcap" "$PORT"
 echo "$MARK" | run_nc -c -e wrong.example "${CA[@]}" localhost "$PORT"
 rc=$?
 sink_wait
+capture_stop
+# The capture holds the ClientHello (its SNI is in clear), so it saw the
+# connection; the marker must not be anywhere in it.
 check "-e wrong.example: no byte sent (the peer's handshake failed, it got nothing; exit $rc)" \
 	"[ $rc != 0 ] && grep -q '^handshake-failed' $W/peer.out && ! grep -q '^bytes=' $W/peer.out"
+if command -v tcpdump >/dev/null; then
+	check "-e wrong.example: the data is nowhere on the wire, in clear or otherwise" \
+		"grep -qa wrong.example $W/d.pcap && ! grep -qa '$MARK' $W/d.pcap"
+else
+	skp "-e wrong.example: the data is nowhere on the wire" "tcpdump not installed"
+fi
+
+# --- (f) -R on a listener: a client certificate from those anchors, required ---------
+# (SSA's accept() returns only finished handshakes: the client without a
+# certificate never reaches nc, the one with it does.)
+next_port
+timeout 90 "$NC" -d -c -l "${LSRV[@]}" "${CA[@]}" "$PORT" >"$W/f.got" 2>"$W/nc.err" &
+NCPID=$!
+PIDS+=("$NCPID")
+wait_port "$PORT" 20 "$NCPID"
+echo "from-a-client-without-a-certificate" | timeout 30 openssl s_client -quiet -no_ign_eof \
+	-connect "127.0.0.1:$PORT" -CAfile "$PKI/ca.pem" >/dev/null 2>&1
+echo "from-a-client-with-one" | timeout 30 openssl s_client -quiet -no_ign_eof \
+	-connect "127.0.0.1:$PORT" -CAfile "$PKI/ca.pem" \
+	-cert "$PKI/client.pem" -key "$PKI/client.key" >/dev/null 2>"$W/err"
+wait "$NCPID"
+src=$?
+check "-l -R: the client without a certificate is refused, the one with it served (nc-ssa $src)" \
+	"[ $src = 0 ] && [ \"\$(cat $W/f.got)\" = from-a-client-with-one ]"
+"$NC" -c -l "${LSRV[@]}" -e client.example "$PORT" >"$W/out" 2>"$W/err"
+rc=$?
+check "-l -e: refused, not silently ignored (exit $rc)" "[ $rc != 0 ] && err_has 'cannot use -e with -l'"
 
 # --- (e) GnuTLS ----------------------------------------------------------------------
 next_port
