@@ -10,10 +10,6 @@
 # Builds nothing: ports/netcat/build makes $SSA_CACHE/ports/bin/nc-ssa
 # (SSA_NC overrides the path), and without it the suite is skipped.  TAP
 # output with a kselftest "# Totals:" line.
-#
-# The subject is userspace code; the kernel paths it takes are the other
-# suites', so the debug kernel skips it (tools/testing/selftests-run):
-# ssa-lane: stock
 
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -10,10 +10,6 @@
 # fetching from nginx, 8 MiB checked by sha256; and the wheel that
 # bindings/python/build-wheel makes, installed into a venv and imported
 # from there.  TAP output with a kselftest "# Totals:" line.
-#
-# The subject is userspace code; the kernel paths it takes are the other
-# suites', so the debug kernel skips it (tools/testing/selftests-run):
-# ssa-lane: stock
 
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
