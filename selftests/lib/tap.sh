@@ -99,10 +99,18 @@ s_server_once() {
 capture_start() {
 	: >"$1"
 	command -v tcpdump >/dev/null || return 0
-	tcpdump -i lo -U -w "$1" "tcp port $2" >/dev/null 2>&1 &
+	tcpdump -i lo -U --immediate-mode -w "$1" "tcp port $2" >/dev/null 2>"$1.log" &
 	CAPTURE_PID=$!
 	PIDS+=("$CAPTURE_PID")
-	sleep 1
+	# Capturing once it says "listening on" (a fixed sleep raced a
+	# client that starts faster than tcpdump does under TCG).
+	local _
+	for _ in $(seq 200); do
+		grep -q 'listening on' "$1.log" 2>/dev/null && return 0
+		kill -0 "$CAPTURE_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
 }
 capture_stop() {
 	[ -n "${CAPTURE_PID:-}" ] || return 0
