@@ -162,14 +162,11 @@ check "$BIG MiB upload over TLS 1.2, hash matches" \
 if command -v tcpdump >/dev/null; then
 	MARK="ssa-plaintext-marker-$RANDOM$RANDOM"
 	yes "$MARK" | head -c 200000 >"$W/marked"
-	tcpdump -i lo -U -w "$W/cap.pcap" "tcp port $((PORT + 1))" >/dev/null 2>&1 &
-	TD=$!
-	sleep 1
+	capture_start "$W/cap.pcap" $((PORT + 1))
 	peer sink "${PSRV[@]}"
 	client "${CA[@]}" -u "$W/marked" localhost "$PORT"
 	peer_wait
-	sleep 0.5
-	kill "$TD"; wait "$TD" 2>/dev/null
+	capture_stop
 	check "capture on loopback: no plaintext on the wire" \
 		"[ -s $W/cap.pcap ] && ! grep -qa '$MARK' $W/cap.pcap && grep -q 'bytes=200000' $W/peer.out"
 else

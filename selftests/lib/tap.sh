@@ -99,7 +99,7 @@ s_server_once() {
 capture_start() {
 	: >"$1"
 	command -v tcpdump >/dev/null || return 0
-	tcpdump -i lo -U --immediate-mode -w "$1" "tcp port $2" >/dev/null 2>"$1.log" &
+	tcpdump -i lo -U --immediate-mode -w "$1" "tcp port $2" >/dev/null 2>"$1.log" 7>&- 8>&- &
 	CAPTURE_PID=$!
 	PIDS+=("$CAPTURE_PID")
 	# Capturing once it says "listening on" (a fixed sleep raced a
